@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccreditationConfig(AppConfig):
+    """The register: programmes, CABs, accreditations and their versioned scopes."""
+
+    name = "accreditation"
+    verbose_name = _("Accreditation register")

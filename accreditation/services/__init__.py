@@ -1,0 +1,1 @@
+"""State changes of the register, one function per move (see STYLE.md)."""

@@ -1,0 +1,62 @@
+"""Checks every register service makes before it changes anything."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accreditation.models import Cab, CabMembership
+from core.errors import DomainError, NotPermitted, StateConflict
+from core.models import User
+from core.roles import is_secretariat
+
+
+def require_secretariat(actor: User | None) -> None:
+    """``actor=None`` is a scheduled job, which acts for the secretariat."""
+    if actor is not None and not is_secretariat(actor):
+        raise NotPermitted("not_secretariat", _("Only the secretariat may make this change."))
+
+
+def is_cab_admin(actor: User, cab: Cab) -> bool:
+    return CabMembership.objects.filter(cab=cab, user=actor, is_admin=True).exists()
+
+
+def require_cab_admin_or_secretariat(actor: User | None, cab: Cab) -> None:
+    if actor is None or is_secretariat(actor):
+        return
+    if not is_cab_admin(actor, cab):
+        raise NotPermitted(
+            "outside_cab",
+            _("You may only make this change for a CAB you administer, not for {cab}.").format(cab=cab.name),
+        )
+
+
+def require_transition(table: Mapping[str, set[str]], current: str, target: str, labels: Any) -> None:
+    if target not in table.get(current, set()):
+        raise StateConflict(
+            "illegal_status_change",
+            _("The status cannot change from “{old}” to “{new}”.").format(
+                old=labels(current).label, new=labels(target).label
+            ),
+            detail={"from": current, "to": target, "allowed": sorted(table.get(current, set()))},
+        )
+
+
+def full_clean_or_raise(instance: models.Model, *, exclude: list[str] | None = None) -> None:
+    """Model validation as a ``DomainError`` whose detail maps each field to its messages."""
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        detail = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+        codes = {error.code for errors in exc.error_dict.values() for error in errors}
+        code = "invalid_credit_code" if "invalid_credit_code" in codes else "invalid"
+        message = detail["credit_code"][0] if code == "invalid_credit_code" else _("Some fields are invalid.")
+        raise DomainError(code, message, detail=detail) from exc
+
+
+def field_values(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    return {name: getattr(instance, name) for name in fields}

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """Users and roles, the audit trail and domain errors: what every other app builds on."""
+
+    name = "core"
+    verbose_name = _("Portal core")

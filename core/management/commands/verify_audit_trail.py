@@ -1,0 +1,49 @@
+"""Check that no audit event was edited, inserted or deleted since it was written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from core.audit import verify_chain
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the audit trail's hash chain and report every edited, inserted or deleted row. "
+        "Exits with status 1 when the chain is broken. Record the printed head; pass it back with "
+        "--expect-head to detect deleted rows at the end of the chain as well."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--expect-head",
+            metavar="SEQUENCE:HASH",
+            help="A head printed by an earlier run; the chain must still contain it unchanged.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = verify_chain()
+        problems = [f"event #{p.sequence}: {p.message}" for p in report.problems]
+        expected = options.get("expect_head")
+        if expected:
+            sequence_text, _, expected_hash = expected.partition(":")
+            if not sequence_text.isdigit() or len(expected_hash) != 64:
+                raise CommandError("--expect-head takes SEQUENCE:HASH as printed by an earlier run.")
+            from core.models import AuditEvent
+
+            anchor = AuditEvent.objects.filter(sequence=int(sequence_text)).values_list("hash", flat=True).first()
+            if anchor is None:
+                problems.append(f"event #{sequence_text} (the expected head) is missing: rows were deleted")
+            elif anchor != expected_hash:
+                problems.append(f"event #{sequence_text} no longer has the expected hash")
+        if problems:
+            for line in problems:
+                self.stderr.write(self.style.ERROR(line))
+            raise CommandError(f"The audit trail is broken: {len(problems)} problem(s) in {report.checked} events.")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Audit trail intact: {report.checked} events; head {report.head_sequence}:{report.head_hash}"
+            )
+        )

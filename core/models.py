@@ -1,0 +1,85 @@
+"""Users of the portal and the append-only, hash-chained audit trail."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who signs in: accreditation-body staff, an assessor or a CAB's employee.
+
+    Roles are groups (``core.roles``); membership of a CAB is ``accreditation.CabMembership``.
+    Chinese names do not split into first and last name, so one ``full_name`` is kept.
+    """
+
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise TypeError("The audit trail is append-only: audit events cannot be updated.")
+
+    def delete(self) -> NoReturn:
+        raise TypeError("The audit trail is append-only: audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One state change of one aggregate: who did what, when, why, and the values before and after.
+
+    Rows are written only by ``core.audit.audit_record``, called by the service that makes the
+    change, in the same transaction. Each row carries the hash of the one before it, so
+    ``manage.py verify_audit_trail`` detects an edited, inserted or deleted row. On PostgreSQL
+    a trigger also refuses UPDATE and DELETE.
+    """
+
+    sequence = models.BigIntegerField(_("sequence"), unique=True, editable=False)
+    occurred_at = models.DateTimeField(_("time"), editable=False)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty when a scheduled job made the change."),
+    )
+    actor_label = models.CharField(_("actor"), max_length=200)
+    aggregate_type = models.CharField(_("object type"), max_length=100)
+    aggregate_id = models.CharField(_("object id"), max_length=64)
+    cab_id = models.BigIntegerField(_("CAB id"), null=True, blank=True, db_index=True)
+    event_type = models.CharField(_("event"), max_length=80)
+    reason = models.TextField(_("reason"), blank=True)
+    old_values = models.JSONField(_("old values"), default=dict)
+    new_values = models.JSONField(_("new values"), default=dict)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sequence"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["aggregate_type", "aggregate_id", "-sequence"], name="audit_aggregate_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.event_type} {self.aggregate_type}:{self.aggregate_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("The audit trail is append-only: audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("The audit trail is append-only: audit events cannot be deleted.")
