@@ -1,0 +1,126 @@
+"""Personas for every test (see STYLE.md: tests read as sentences about these people).
+
+- ``secretariat``: Alice, secretariat staff.
+- ``decision_maker``: Dmitri, decides on accreditations; reads the register, changes nothing.
+- ``assessor``: Erin, an assessor with no grant on anything yet.
+- ``cab_admin``: Carol, admin of ``cab`` (Beijing lab).
+- ``cab_user``: Chen, a plain member of ``cab``.
+- ``other_cab_user``: Oscar, admin of ``other_cab``: he must never see or change ``cab``.
+- anonymous: the public, through an unauthenticated client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import translation
+from django.test import Client
+from rest_framework.test import APIClient
+
+from accreditation.models import Accreditation, Cab, ScopeVersion
+from accreditation.services.accreditations import accreditation_grant, accreditation_open
+from accreditation.services.scopes import scope_draft_start, scope_item_add, scope_version_publish
+from core.models import User
+from core.roles import Role
+from tests.accreditation.factories import CabFactory, CabMembershipFactory, UserFactory, programme
+
+
+@pytest.fixture(autouse=True)
+def english_by_default() -> Iterator[None]:
+    """Tests assert English messages unless they switch language themselves (the default is zh-hans)."""
+    with translation.override("en"):
+        yield
+
+
+def _with_role(username: str, role: Role) -> User:
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=role.value))
+    return user
+
+
+@pytest.fixture
+def secretariat(db: None) -> User:
+    return _with_role("alice", Role.SECRETARIAT)
+
+
+@pytest.fixture
+def decision_maker(db: None) -> User:
+    return _with_role("dmitri", Role.DECISION_MAKER)
+
+
+@pytest.fixture
+def assessor(db: None) -> User:
+    return _with_role("erin", Role.ASSESSOR)
+
+
+@pytest.fixture
+def cab(db: None) -> Cab:
+    return CabFactory(name_zh="北京精准检测技术有限公司", name_en="Beijing Precise Testing Co., Ltd.")
+
+
+@pytest.fixture
+def other_cab(db: None) -> Cab:
+    return CabFactory(name_zh="上海远东认证有限公司", name_en="Shanghai Far East Certification Co., Ltd.", province="31")
+
+
+@pytest.fixture
+def cab_admin(cab: Cab) -> User:
+    return CabMembershipFactory(cab=cab, user=UserFactory(username="carol"), is_admin=True).user
+
+
+@pytest.fixture
+def cab_user(cab: Cab) -> User:
+    return CabMembershipFactory(cab=cab, user=UserFactory(username="chen"), is_admin=False).user
+
+
+@pytest.fixture
+def other_cab_user(other_cab: Cab) -> User:
+    return CabMembershipFactory(cab=other_cab, user=UserFactory(username="oscar"), is_admin=True).user
+
+
+LAB_ITEM = {"field": "食品", "subject": "食用植物油", "parameter": "酸价", "method": "GB 5009.229-2016"}
+
+
+@pytest.fixture
+def accreditation(cab: Cab, secretariat: User) -> Accreditation:
+    """``cab`` accredited under the laboratory programme with a published first scope issue."""
+    accreditation = accreditation_open(cab=cab, programme=programme("CL"), actor=secretariat)
+    draft = scope_draft_start(accreditation=accreditation, actor=secretariat)
+    scope_item_add(version=draft, actor=secretariat, attributes=LAB_ITEM)
+    scope_version_publish(version=draft, actor=secretariat)
+    return accreditation_grant(accreditation=accreditation, actor=secretariat)
+
+
+@pytest.fixture
+def published_scope(accreditation: Accreditation) -> ScopeVersion:
+    scope = accreditation.current_scope
+    assert scope is not None
+    return scope
+
+
+@pytest.fixture
+def client_for(db: None):  # type: ignore[no-untyped-def]
+    """``client_for(user)``: a logged-in page client; ``client_for(None)`` is the public."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for(db: None):  # type: ignore[no-untyped-def]
+    """``api_for(user)``: an API client authenticated as ``user``; ``api_for(None)`` is anonymous."""
+
+    def make(user: User | None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
