@@ -102,10 +102,13 @@ def published_scope(accreditation: Accreditation) -> ScopeVersion:
 
 @pytest.fixture
 def client_for(db: None):  # type: ignore[no-untyped-def]
-    """``client_for(user)``: a logged-in page client; ``client_for(None)`` is the public."""
+    """``client_for(user)``: a logged-in page client in English; ``client_for(None)`` is the public.
 
-    def make(user: User | None) -> Client:
-        client = Client()
+    Pass ``language="zh-hans"`` to see the pages in Chinese.
+    """
+
+    def make(user: User | None, language: str = "en") -> Client:
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
         if user is not None:
             client.force_login(user)
         return client
@@ -117,8 +120,8 @@ def client_for(db: None):  # type: ignore[no-untyped-def]
 def api_for(db: None):  # type: ignore[no-untyped-def]
     """``api_for(user)``: an API client authenticated as ``user``; ``api_for(None)`` is anonymous."""
 
-    def make(user: User | None) -> APIClient:
-        client = APIClient()
+    def make(user: User | None, language: str = "en") -> APIClient:
+        client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
         if user is not None:
             client.force_authenticate(user)
         return client
