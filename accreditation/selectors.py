@@ -16,13 +16,18 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Collate
+from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from accreditation.choices import PUBLIC_ACCREDITATION_STATUSES, ScopeVersionStatus
 from accreditation.models import (
     Accreditation,
     Cab,
+    CabContact,
+    CabInvitation,
     CabMembership,
+    CabSite,
+    Programme,
     ScopeItem,
     ScopeVersion,
 )
@@ -88,6 +93,28 @@ def membership_qs_for(user: AnyUser) -> QuerySet[CabMembership]:
     return memberships.filter(cab__in=cab_qs_for(user, "view"))
 
 
+def programme_qs() -> QuerySet[Programme]:
+    """Programmes are reference data: everyone signed in may read every one of them."""
+    return Programme.objects.all()
+
+
+def cab_site_qs_for(user: AnyUser, action: Action = "view") -> QuerySet[CabSite]:
+    """Sites of the CABs ``cab_qs_for`` lets the user see (or change)."""
+    return CabSite.objects.filter(cab__in=cab_qs_for(user, action))
+
+
+def cab_contact_qs_for(user: AnyUser, action: Action = "view") -> QuerySet[CabContact]:
+    """Contacts of the CABs ``cab_qs_for`` lets the user see (or change)."""
+    return CabContact.objects.filter(cab__in=cab_qs_for(user, action))
+
+
+def memberships_of(user: AnyUser) -> QuerySet[CabMembership]:
+    """The user's own CAB memberships, for ``/api/me/``."""
+    if not user.is_authenticated:
+        return CabMembership.objects.none()
+    return CabMembership.objects.filter(user=user).select_related("cab").order_by("cab__name_zh", "pk")
+
+
 def audit_events_qs_for(user: AnyUser) -> QuerySet[AuditEvent]:
     """The audit trail is for accreditation-body staff."""
     if not is_staff_reader(user):
@@ -129,9 +156,7 @@ def public_cab_qs() -> QuerySet[Cab]:
 MIN_NAME_FRAGMENT = 2
 
 
-def directory_search(
-    *, q: str = "", programme: str = "", province: str = "", status: str = ""
-) -> QuerySet[Cab]:
+def directory_search(*, q: str = "", programme: str = "", province: str = "", status: str = "") -> QuerySet[Cab]:
     """Public directory search; ``q`` matches a name fragment, an accreditation number or a credit code.
 
     The caller has checked that ``q`` is empty or at least ``MIN_NAME_FRAGMENT`` characters.
@@ -187,7 +212,12 @@ class ScopeDiff:
         shape = self.new.accreditation.programme.scope_shape
 
         def item(i: ScopeItem) -> dict[str, Any]:
-            return {"key": str(i.key), "status": i.status, "attributes": i.attributes, "summary": summary(shape, i.attributes)}
+            return {
+                "key": str(i.key),
+                "status": i.status,
+                "attributes": i.attributes,
+                "summary": summary(shape, i.attributes),
+            }
 
         return {
             "old": self.old.pk,
@@ -195,7 +225,8 @@ class ScopeDiff:
             "added": [item(i) for i in self.added],
             "removed": [item(i) for i in self.removed],
             "changed": [
-                {"key": c.key, "fields": c.fields, "before": item(c.before), "after": item(c.after)} for c in self.changed
+                {"key": c.key, "fields": c.fields, "before": item(c.before), "after": item(c.after)}
+                for c in self.changed
             ],
             "unchanged": self.unchanged,
         }
@@ -222,3 +253,18 @@ def scope_diff(old: ScopeVersion, new: ScopeVersion) -> ScopeDiff:
             diff.unchanged += 1
     diff.removed = [item for key, item in before.items() if key not in after]
     return diff
+
+
+# --- Invitations to join a CAB ------------------------------------------------------------
+
+
+def invitation_by_token(token: str) -> CabInvitation | None:
+    """The invitation a link carries, open or not (the page explains a used or expired one)."""
+    return CabInvitation.objects.select_related("cab").filter(token=token).first()
+
+
+def open_invitations_of_cab(cab: Cab) -> QuerySet[CabInvitation]:
+    """Invitations of a CAB still waiting for an answer, for its admins' page."""
+    return CabInvitation.objects.filter(cab=cab, accepted_at__isnull=True, expires_at__gt=timezone.now()).order_by(
+        "-created_at"
+    )

@@ -8,6 +8,7 @@ Secrets may come from a file: ``SECRET_KEY_FILE=/run/secrets/key`` is read when
 
 from __future__ import annotations
 
+import builtins
 import os
 import re
 from collections.abc import Mapping
@@ -25,7 +26,11 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 @dataclass(frozen=True)
 class Env:
-    """A read-only view of the process environment with typed getters."""
+    """A read-only view of the process environment with typed getters.
+
+    The getters are named after the types they return (``env.str``, ``env.int``), so inside this
+    class the annotations spell the types as ``builtins.str`` and so on.
+    """
 
     values: Mapping[str, str]
 
@@ -33,7 +38,7 @@ class Env:
     def from_os(cls) -> Env:
         return cls(dict(os.environ))
 
-    def _raw(self, name: str) -> str | None:
+    def _raw(self, name: builtins.str) -> builtins.str | None:
         value = self.values.get(name)
         if value is not None:
             return value
@@ -46,7 +51,7 @@ class Env:
                 raise ImproperlyConfigured(f"{name}_FILE={path!r} cannot be read: {exc.strerror}.") from exc
         return None
 
-    def str(self, name: str, default: str | None = None) -> str:
+    def str(self, name: builtins.str, default: builtins.str | None = None) -> builtins.str:
         value = self._raw(name)
         if value is None or value == "":
             if default is None:
@@ -54,11 +59,11 @@ class Env:
             return default
         return value
 
-    def optional_str(self, name: str) -> str | None:
+    def optional_str(self, name: builtins.str) -> builtins.str | None:
         value = self._raw(name)
         return value or None
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: builtins.str, default: builtins.bool) -> builtins.bool:
         value = self._raw(name)
         if value is None:
             return default
@@ -69,7 +74,7 @@ class Env:
             return False
         raise ImproperlyConfigured(f"{name}={value!r} is not a boolean; use one of 1/0, true/false, yes/no, on/off.")
 
-    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+    def int(self, name: builtins.str, default: builtins.int, *, minimum: builtins.int | None = None) -> builtins.int:
         value = self._raw(name)
         if value is None or value.strip() == "":
             return default
@@ -81,7 +86,9 @@ class Env:
             raise ImproperlyConfigured(f"{name}={number} is below the minimum of {minimum}.")
         return number
 
-    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+    def list(
+        self, name: builtins.str, default: builtins.list[builtins.str] | None = None
+    ) -> builtins.list[builtins.str]:
         value = self._raw(name)
         if value is None:
             return list(default or [])
@@ -90,14 +97,16 @@ class Env:
             raise ImproperlyConfigured(f"{name}={value!r} has an empty entry; separate values with single commas.")
         return items
 
-    def email(self, name: str, default: str) -> str:
+    def email(self, name: builtins.str, default: builtins.str) -> builtins.str:
         value = self.str(name, default)
         address = value.rsplit("<", 1)[-1].rstrip(">").strip()
         if not _EMAIL.match(address):
             raise ImproperlyConfigured(f"{name}={value!r} is not an e-mail address.")
         return value
 
-    def database(self, name: str, *, sqlite_path: os.PathLike[str] | str) -> dict[str, Any]:
+    def database(
+        self, name: builtins.str, *, sqlite_path: os.PathLike[builtins.str] | builtins.str
+    ) -> dict[builtins.str, Any]:
         """The default database: ``DATABASE_URL`` when set, else the embedded SQLite file."""
         url = self.optional_str(name)
         if url is None:
@@ -109,7 +118,8 @@ class Env:
         scheme = urlsplit(url).scheme
         if scheme not in {"postgres", "postgresql", "sqlite"}:
             raise ImproperlyConfigured(
-                f"{name} must be a postgres:// or sqlite:// URL (the portal supports PostgreSQL), not {scheme or url!r}."
+                f"{name} must be a postgres:// or sqlite:// URL (the portal supports PostgreSQL), "
+                f"not {scheme or url!r}."
             )
         try:
             config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
@@ -122,7 +132,7 @@ class Env:
                 raise ImproperlyConfigured(f"{name} must name a database, e.g. postgres://user@host:5432/portal.")
         return config
 
-    def redis_url(self, name: str) -> str | None:
+    def redis_url(self, name: builtins.str) -> builtins.str | None:
         url = self.optional_str(name)
         if url is None:
             return None

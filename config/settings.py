@@ -7,8 +7,6 @@ every HTTPS and cookie hardening that ``manage.py check --deploy`` asks for.
 
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
-
 from config.env import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,8 +33,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's static files for /api/docs/
     "guardian",
-    # The portal's apps, lowest first: each may import only the ones above it in this list.
+    # The portal's apps, lowest first. Each may import only the apps below it in the README's
+    # diagram; assessors and certification are siblings that never import each other.
     "core",
     "accreditation",
     "assessors",
@@ -145,13 +145,16 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = env.email("DEFAULT_FROM_EMAIL", default="认可门户 Accreditation Portal <noreply@portal.example.cn>")
+DEFAULT_FROM_EMAIL = env.email(
+    "DEFAULT_FROM_EMAIL", default="认可门户 Accreditation Portal <noreply@portal.example.cn>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous API call then answers 401 with ``WWW-Authenticate: Token``.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PortalPagination",
@@ -159,19 +162,32 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.portal_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"public": env.str("PUBLIC_API_RATE", default="60/minute")},
+    # Scopes of ``core.api.throttling.PortalScopedRateThrottle``: the public directory, and
+    # token requests (a password guesser gets few tries).
+    "DEFAULT_THROTTLE_RATES": {
+        "public": env.str("PUBLIC_API_RATE", default="60/minute"),
+        "auth": env.str("AUTH_API_RATE", default="10/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Accreditation portal API",
     "DESCRIPTION": (
         "The register of conformity assessment bodies, their accreditations and scopes. "
         "Authenticate machine clients with `Authorization: Token <key>` (obtain one at "
-        "`/api/auth/token/`). Refused domain moves answer 400/409 with `{code, message, detail}`. "
-        "The public endpoints under `/api/public/` need no login and are limited per client address."
-    ),
+        "`/api/auth/token/`). Every error answers `{{code, message, detail}}`: 400 for invalid input "
+        "(`code` is `invalid` for field errors, or the rule that refused it), 401 without credentials, "
+        "403 when the user may not make the change, 404 for objects the user may not see, 409 when the "
+        "object's state forbids the move. The public endpoints under `/api/public/` need no login and "
+        "are limited to {public} per client address (setting `PUBLIC_API_RATE`); past the limit they "
+        "answer 429 with code `throttled`."
+    ).format(public=REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["public"]),  # type: ignore[index]
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI's files come from drf-spectacular-sidecar: the docs work without internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "AccreditationStatusEnum": "accreditation.choices.AccreditationStatus",
         "ScopeItemStatusEnum": "accreditation.choices.ScopeItemStatus",

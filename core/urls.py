@@ -1,3 +1,11 @@
-from django.urls import path
+"""The home page and signing in, out and resetting a password (Django's views, our templates)."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+from core import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    # login, logout (POST only), password_change, password_reset and their confirmation pages.
+    path("accounts/", include("django.contrib.auth.urls")),
+]

@@ -215,6 +215,8 @@ def accreditation_partially_suspend(
     *, accreditation: Accreditation, actor: User | None, reason: str, item_keys: Sequence[str]
 ) -> Accreditation:
     """Suspend some items of the current scope: a new issue is published with them suspended."""
+    # Permission first, so that someone who may not suspend learns nothing else about the request.
+    require_secretariat(actor)
     if not item_keys:
         raise DomainError("no_items", _("Choose the scope items to suspend."))
     moved = _move(
@@ -227,7 +229,7 @@ def accreditation_partially_suspend(
     scope_publish_with_item_statuses(
         accreditation=moved,
         actor=actor,
-        statuses={key: ScopeItemStatus.SUSPENDED for key in item_keys},
+        statuses=dict.fromkeys(item_keys, ScopeItemStatus.SUSPENDED),
         reason=reason,
     )
     return moved
@@ -246,12 +248,14 @@ def accreditation_reinstate(*, accreditation: Accreditation, actor: User | None,
     )
     current = moved.scope_versions.filter(status=ScopeVersionStatus.PUBLISHED).first()
     if current is not None:
-        suspended = [str(key) for key in current.items.filter(status=ScopeItemStatus.SUSPENDED).values_list("key", flat=True)]
+        suspended = [
+            str(key) for key in current.items.filter(status=ScopeItemStatus.SUSPENDED).values_list("key", flat=True)
+        ]
         if suspended:
             scope_publish_with_item_statuses(
                 accreditation=moved,
                 actor=actor,
-                statuses={key: ScopeItemStatus.ACTIVE for key in suspended},
+                statuses=dict.fromkeys(suspended, ScopeItemStatus.ACTIVE),
                 reason=reason,
             )
     return moved

@@ -22,7 +22,17 @@ from core.errors import DomainError
 from core.models import User
 
 #: Register fields the secretariat maintains; a CAB changes them through a change application.
-CAB_FIELDS = ["name_zh", "name_en", "credit_code", "kind", "province", "address_zh", "address_en", "postcode", "website"]
+CAB_FIELDS = [
+    "name_zh",
+    "name_en",
+    "credit_code",
+    "kind",
+    "province",
+    "address_zh",
+    "address_en",
+    "postcode",
+    "website",
+]
 SITE_FIELDS = ["name", "address", "province", "is_main"]
 CONTACT_FIELDS = ["name", "role", "email", "phone", "is_primary"]
 
@@ -145,6 +155,8 @@ def cab_site_add(*, cab: Cab, actor: User | None, reason: str = "", **values: An
 @transaction.atomic
 def cab_site_remove(*, site: CabSite, actor: User | None, reason: str = "") -> None:
     require_secretariat(actor)
+    # The trail records the row as it is, not as the caller's (possibly stale) copy says.
+    site = CabSite.objects.select_for_update().get(pk=site.pk)
     old = field_values(site, SITE_FIELDS)
     audit_record(
         instance=site, event_type="cab.site_removed", actor=actor, reason=reason, old_values=old, cab_id=site.cab_id
@@ -196,6 +208,8 @@ def cab_contact_update(*, contact: CabContact, actor: User | None, reason: str =
 @transaction.atomic
 def cab_contact_remove(*, contact: CabContact, actor: User | None, reason: str = "") -> None:
     require_cab_admin_or_secretariat(actor, contact.cab)
+    # The trail records the row as it is, not as the caller's (possibly stale) copy says.
+    contact = CabContact.objects.select_for_update().get(pk=contact.pk)
     audit_record(
         instance=contact,
         event_type="cab.contact_removed",

@@ -35,12 +35,17 @@ def require_cab_admin_or_secretariat(actor: User | None, cab: Cab) -> None:
         )
 
 
+def _label(labels: Any, value: str) -> str:
+    """The display label of a status, or the raw value when it is not one (bad input from a caller)."""
+    return str(labels(value).label) if value in labels.values else str(value)
+
+
 def require_transition(table: Mapping[str, set[str]], current: str, target: str, labels: Any) -> None:
     if target not in table.get(current, set()):
         raise StateConflict(
             "illegal_status_change",
             _("The status cannot change from “{old}” to “{new}”.").format(
-                old=labels(current).label, new=labels(target).label
+                old=_label(labels, current), new=_label(labels, target)
             ),
             detail={"from": current, "to": target, "allowed": sorted(table.get(current, set()))},
         )

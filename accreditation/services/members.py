@@ -50,6 +50,14 @@ def cab_invitation_accept(*, token: str, username: str, password: str, full_name
     invitation = CabInvitation.objects.select_for_update().filter(token=token).first()
     if invitation is None or not invitation.is_open:
         raise StateConflict("invitation_closed", _("This invitation has expired or was already used."))
+    username = username.strip()
+    try:
+        # The model field's validators (allowed characters, length) are not run by save().
+        User._meta.get_field("username").run_validators(username)
+        if not username:
+            raise ValidationError(_("Choose a user name."))
+    except ValidationError as exc:
+        raise DomainError("invalid_username", " ".join(exc.messages), detail={"username": exc.messages}) from exc
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError("username_taken", _("That user name is taken; choose another."), detail={"username": []})
     user = User(username=username, email=invitation.email, full_name=full_name)
@@ -92,9 +100,10 @@ def cab_member_add(*, cab: Cab, user: User, actor: User | None, is_admin: bool =
 @transaction.atomic
 def cab_member_remove(*, membership: CabMembership, actor: User, reason: str = "") -> None:
     require_cab_admin_or_secretariat(actor, membership.cab)
-    if membership.is_admin and not CabMembership.objects.filter(cab=membership.cab, is_admin=True).exclude(
-        pk=membership.pk
-    ).exists():
+    if (
+        membership.is_admin
+        and not CabMembership.objects.filter(cab=membership.cab, is_admin=True).exclude(pk=membership.pk).exists()
+    ):
         raise StateConflict("last_admin", _("A CAB keeps at least one admin; appoint another admin first."))
     audit_record(
         instance=membership,

@@ -57,7 +57,9 @@ def scope_draft_start(*, accreditation: Accreditation, actor: User | None, note:
     draft = ScopeVersion.objects.create(accreditation=accreditation, based_on=current, note=note, created_by=actor)
     if current is not None:
         ScopeItem.objects.bulk_create(
-            ScopeItem(version=draft, key=item.key, position=item.position, status=item.status, attributes=item.attributes)
+            ScopeItem(
+                version=draft, key=item.key, position=item.position, status=item.status, attributes=item.attributes
+            )
             for item in current.items.all()
         )
     audit_record(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -14,11 +17,21 @@ from core.errors import DomainError
 def portal_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.http_status)
+    # DRF turns Django's own 404 and 403 (``get_object_or_404`` raises Http404) into its
+    # exceptions inside ``exception_handler``; convert first so they get the same shape.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {"code": "invalid", "message": "The request has invalid fields.", "detail": response.data}
+        response.data = {
+            "code": "invalid",
+            "message": str(_("The request has invalid fields.")),
+            "detail": response.data,
+        }
     elif isinstance(exc, exceptions.APIException):
         detail = response.data.get("detail") if isinstance(response.data, dict) else response.data
         code = exc.get_codes()

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.backends.postgresql import base, creation
 from django.db.backends.base.base import NO_DB_ALIAS
+from django.db.backends.postgresql import base, creation
 
 DEFAULT_LOCALE = "C.UTF-8"
 
@@ -24,15 +24,20 @@ def lc_ctype_indexes_chinese(lc_ctype: str) -> bool:
     return normalised.endswith(".utf8")
 
 
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 class DatabaseCreation(creation.DatabaseCreation):
     def sql_table_creation_suffix(self) -> str:
         test_settings = self.connection.settings_dict["TEST"]
         locale = test_settings.get("LOCALE") or DEFAULT_LOCALE
-        suffix = self._get_database_create_suffix(
-            encoding=test_settings.get("CHARSET") or "UTF8",
-            template=test_settings.get("TEMPLATE") or "template0",
+        encoding = test_settings.get("CHARSET") or "UTF8"
+        template = self.connection.ops.quote_name(test_settings.get("TEMPLATE") or "template0")
+        return (
+            f"WITH ENCODING {_literal(encoding)} TEMPLATE {template} "
+            f"LC_COLLATE {_literal(locale)} LC_CTYPE {_literal(locale)}"
         )
-        return f"{suffix} LC_COLLATE '{locale}' LC_CTYPE '{locale}'"
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

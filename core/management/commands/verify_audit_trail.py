@@ -41,7 +41,12 @@ class Command(BaseCommand):
         if problems:
             for line in problems:
                 self.stderr.write(self.style.ERROR(line))
-            raise CommandError(f"The audit trail is broken: {len(problems)} problem(s) in {report.checked} events.")
+            # The exception names the first problem too: callers that only see the exception
+            # (call_command, a scheduler's failure mail) still learn which event to look at.
+            raise CommandError(
+                f"The audit trail is broken: {len(problems)} problem(s) in {report.checked} events; "
+                f"first: {problems[0]}."
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Audit trail intact: {report.checked} events; head {report.head_sequence}:{report.head_hash}"

@@ -1,0 +1,64 @@
+"""Serializers of the core API: the error shape, tokens and the signed-in user."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from rest_framework import serializers
+
+from core.models import User
+from core.roles import Role, roles_of
+
+
+class PortalErrorSerializer(serializers.Serializer):
+    """What every refused request answers (see ``core.api.exceptions``); for the schema only."""
+
+    code = serializers.CharField(help_text="Stable, machine-readable reason, e.g. `illegal_status_change`.")
+    message = serializers.CharField(help_text="The reason in the request's language, for people.")
+    detail = serializers.JSONField(
+        allow_null=True, help_text="Per-field messages for `invalid`, otherwise facts about the refusal or null."
+    )
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """Schema entries for the error statuses an operation can answer with."""
+    descriptions = {
+        400: "Invalid input; `code` says which rule refused it.",
+        401: "No or wrong credentials.",
+        403: "Signed in, but not allowed to do this.",
+        404: "No such object, or not one the user may see.",
+        409: "The object's current state does not allow this move.",
+        429: "Too many requests from this client; `code` is `throttled`.",
+    }
+    return {status: OpenApiResponse(PortalErrorSerializer, description=descriptions[status]) for status in statuses}
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
+class UserSerializer(serializers.ModelSerializer[User]):
+    """A portal user as other people see them."""
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "email"]
+        read_only_fields = fields
+
+
+class CurrentUserSerializer(UserSerializer):
+    """The signed-in user with their staff roles."""
+
+    roles = serializers.SerializerMethodField()
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "roles"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Role.choices)))
+    def get_roles(self, user: User) -> list[str]:
+        return sorted(roles_of(user))
