@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
 from typing import Any
@@ -172,8 +173,8 @@ def _invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _invitation_expiry() -> Any:
-    return timezone.now() + timezone.timedelta(days=14)
+def _invitation_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=14)
 
 
 class CabInvitation(models.Model):

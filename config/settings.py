@@ -134,6 +134,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Development and tests serve static files from the apps' directories, with no collectstatic
+# (WhiteNoise would otherwise look for STATIC_ROOT, which only the production image builds).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # E-mail: SMTP when EMAIL_HOST is set, otherwise printed to the console.
 EMAIL_HOST = env.optional_str("EMAIL_HOST")
@@ -168,6 +172,10 @@ REST_FRAMEWORK = {
         "public": env.str("PUBLIC_API_RATE", default="60/minute"),
         "auth": env.str("AUTH_API_RATE", default="10/minute"),
     },
+    # Proxies in front of the portal that append to X-Forwarded-For: the limits count the address
+    # the nearest of them saw. 0 (development) counts REMOTE_ADDR, so a client cannot dodge the
+    # limit by sending its own X-Forwarded-For; production sits behind one TLS proxy.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0 if DEBUG else 1, minimum=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Accreditation portal API",
@@ -187,7 +195,6 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI's files come from drf-spectacular-sidecar: the docs work without internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "AccreditationStatusEnum": "accreditation.choices.AccreditationStatus",
         "ScopeItemStatusEnum": "accreditation.choices.ScopeItemStatus",

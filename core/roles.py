@@ -31,7 +31,7 @@ def roles_of(user: User | AnonymousUser) -> frozenset[str]:
     cached: frozenset[str] | None = getattr(user, "_portal_roles", None)
     if cached is None:
         cached = frozenset(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
-        user._portal_roles = cached  # type: ignore[union-attr]
+        user._portal_roles = cached  # type: ignore[attr-defined]
     return cached
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -35,7 +36,7 @@ def test_the_schema_validates_with_no_warnings(tmp_path: Path) -> None:
     assert "60/minute" in schema["info"]["description"]
 
 
-def _schema(client) -> dict:  # type: ignore[no-untyped-def, type-arg]
+def _schema(client: Any) -> dict[str, Any]:
     response = client.get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
     return response.json()

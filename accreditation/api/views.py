@@ -24,6 +24,14 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
+from accreditation.api.filters import (
+    AuditEventFilterSet,
+    CabContactFilterSet,
+    CabSiteFilterSet,
+    MembershipFilterSet,
+    ScopeItemFilterSet,
+    ScopeVersionFilterSet,
+)
 from accreditation.api.serializers import (
     AccreditationGrantSerializer,
     AccreditationSerializer,
@@ -50,16 +58,17 @@ from accreditation.api.serializers import (
     ScopeVersionPublishSerializer,
     ScopeVersionSerializer,
 )
-from accreditation.api.filters import (
-    AuditEventFilterSet,
-    CabContactFilterSet,
-    CabSiteFilterSet,
-    MembershipFilterSet,
-    ScopeItemFilterSet,
-    ScopeVersionFilterSet,
-)
 from accreditation.filtersets import AccreditationFilterSet, CabFilterSet
-from accreditation.models import Accreditation, Cab, CabContact, CabMembership, CabSite, ScopeItem, ScopeVersion
+from accreditation.models import (
+    Accreditation,
+    Cab,
+    CabContact,
+    CabMembership,
+    CabSite,
+    Programme,
+    ScopeItem,
+    ScopeVersion,
+)
 from accreditation.selectors import (
     MIN_NAME_FRAGMENT,
     Action,
@@ -112,7 +121,7 @@ from accreditation.services.scopes import (
 from core.api.serializers import error_responses
 from core.api.throttling import PortalScopedRateThrottle, rate_of
 from core.errors import DomainError
-from core.models import User
+from core.models import AuditEvent, User
 from core.roles import is_staff_reader
 
 
@@ -162,13 +171,13 @@ class MeView(APIView):
 # --- Programmes -------------------------------------------------------------------------------
 
 
-class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet[Programme]):
     """Accreditation programmes with their cycle rules and the fields of their scope items."""
 
     serializer_class = ProgrammeSerializer
     lookup_field = "code"
 
-    def get_queryset(self) -> QuerySet[Any]:
+    def get_queryset(self) -> QuerySet[Programme]:
         return programme_qs()
 
 
@@ -575,14 +584,14 @@ class ScopeItemViewSet(
 # --- Audit trail ------------------------------------------------------------------------------
 
 
-class AuditEventViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+class AuditEventViewSet(viewsets.ReadOnlyModelViewSet[AuditEvent]):
     """The audit trail, newest first; for the accreditation body's staff only."""
 
     serializer_class = AuditEventSerializer
     permission_classes = [IsStaffReader]
     filterset_class = AuditEventFilterSet
 
-    def get_queryset(self) -> QuerySet[Any]:
+    def get_queryset(self) -> QuerySet[AuditEvent]:
         return audit_events_qs_for(viewer(self.request))
 
 

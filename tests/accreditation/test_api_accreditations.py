@@ -114,7 +114,7 @@ def test_listing_accreditations_takes_the_same_queries_for_one_or_many(
     with django_assert_num_queries(3):  # roles, count, page with CABs and programmes
         client.get("/api/accreditations/")
     for _ in range(5):
-        accreditation_open(cab=CabFactory(), programme=programme("CL"), actor=secretariat)
+        accreditation_open(cab=CabFactory.create(), programme=programme("CL"), actor=secretariat)
     client = api_for(fresh(secretariat))
     with django_assert_num_queries(3):
         response = client.get("/api/accreditations/")
@@ -163,7 +163,9 @@ def test_a_second_live_accreditation_under_one_programme_is_a_conflict(
 
 
 def test_an_unknown_programme_is_a_field_error(api_for, other_cab: Cab, secretariat: User) -> None:
-    response = api_for(secretariat).post("/api/accreditations/", {"cab": other_cab.pk, "programme": "XX"}, format="json")
+    response = api_for(secretariat).post(
+        "/api/accreditations/", {"cab": other_cab.pk, "programme": "XX"}, format="json"
+    )
 
     assert response.status_code == 400
     assert response.json()["detail"] == {"programme": ["Object with code=XX does not exist."]}
@@ -216,6 +218,7 @@ def test_a_hand_given_number_is_kept(api_for, application: Accreditation, secret
     assert application.number == "CNAS IB0456"
 
 
+@pytest.mark.smoke
 def test_a_hand_given_number_already_in_use_is_refused_and_nothing_changes(
     api_for, accreditation: Accreditation, other_cab: Cab, secretariat: User
 ) -> None:
@@ -245,9 +248,7 @@ def test_a_number_outside_the_programmes_pattern_is_refused(
     assert status_of(application) == "applicant"
 
 
-def test_granting_twice_is_an_illegal_status_change(
-    api_for, accreditation: Accreditation, secretariat: User
-) -> None:
+def test_granting_twice_is_an_illegal_status_change(api_for, accreditation: Accreditation, secretariat: User) -> None:
     response = move(api_for(secretariat), accreditation, "grant")
 
     assert response.status_code == 409
@@ -293,6 +294,7 @@ def test_a_suspension_is_lifted(api_for, accreditation: Accreditation, secretari
     assert (response.status_code, response.json()["status"]) == (200, "accredited")
 
 
+@pytest.mark.smoke
 def test_suspending_an_applicant_is_an_illegal_move_and_changes_nothing(
     api_for, application: Accreditation, secretariat: User
 ) -> None:
@@ -353,7 +355,9 @@ def test_partial_suspension_publishes_a_new_issue_with_those_items_suspended(
 ) -> None:
     key = str(published_scope.items.get().key)
 
-    response = move(api_for(secretariat), accreditation, "partially-suspend", reason="Method withdrawn", item_keys=[key])
+    response = move(
+        api_for(secretariat), accreditation, "partially-suspend", reason="Method withdrawn", item_keys=[key]
+    )
 
     assert response.status_code == 200
     assert response.json()["status"] == "partially_suspended"

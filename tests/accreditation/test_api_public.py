@@ -40,7 +40,7 @@ def application(other_cab: Cab, secretariat: User) -> Accreditation:
 
 
 def accredited_cab(secretariat: User, **cab_fields: Any) -> Cab:
-    cab = CabFactory(**cab_fields)
+    cab = CabFactory.create(**cab_fields)
     accreditation = accreditation_open(cab=cab, programme=programme("CL"), actor=secretariat)
     draft = scope_draft_start(accreditation=accreditation, actor=secretariat)
     scope_item_add(version=draft, actor=secretariat, attributes=LAB_ITEM)
@@ -62,6 +62,7 @@ def public_accreditation_json() -> dict[str, Any]:
     }
 
 
+@pytest.mark.smoke
 def test_anyone_lists_the_accredited_bodies_with_public_fields_only(
     public, accreditation: Accreditation, application: Accreditation, cab: Cab
 ) -> None:
@@ -87,6 +88,7 @@ def test_anyone_lists_the_accredited_bodies_with_public_fields_only(
     }
 
 
+@pytest.mark.smoke
 def test_a_body_shows_the_current_published_scope_and_never_a_draft(
     public, accreditation: Accreditation, published_scope: ScopeVersion, cab: Cab, secretariat: User
 ) -> None:
@@ -109,7 +111,9 @@ def test_a_body_shows_the_current_published_scope_and_never_a_draft(
                 "scope": {
                     "issue_number": 1,
                     "issued_on": timezone.localdate().isoformat(),
-                    "items": [{"key": str(item.key), "status": "active", "attributes": LAB_ITEM, "summary": LAB_SUMMARY}],
+                    "items": [
+                        {"key": str(item.key), "status": "active", "attributes": LAB_ITEM, "summary": LAB_SUMMARY}
+                    ],
                 },
             }
         ],
@@ -211,6 +215,18 @@ def test_the_directory_is_limited_per_client_address(public, accreditation: Accr
     assert refused.status_code == 429
     assert refused.json()["code"] == "throttled"
     assert "Retry-After" in refused
+
+
+def test_a_made_up_forwarded_address_does_not_escape_the_limit(public, accreditation: Accreditation, settings) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "public": "2/minute"},
+        "NUM_PROXIES": 0,
+    }
+
+    answers = [public.get("/api/public/cabs/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(3)]
+
+    assert answers == [200, 200, 429]
 
 
 def test_the_default_limit_is_sixty_a_minute(settings) -> None:

@@ -150,9 +150,7 @@ def test_the_programme_list_is_not_for_anonymous_callers(api_for) -> None:
     assert api_for(None).get("/api/programmes/").status_code == 401
 
 
-def test_listing_programmes_takes_a_fixed_number_of_queries(
-    api_for, cab_user: User, django_assert_num_queries
-) -> None:
+def test_listing_programmes_takes_a_fixed_number_of_queries(api_for, cab_user: User, django_assert_num_queries) -> None:
     client = api_for(cab_user)
     with django_assert_num_queries(2):  # count, page
         client.get("/api/programmes/")
@@ -262,6 +260,7 @@ NEW_CAB = {
 }
 
 
+@pytest.mark.smoke
 def test_the_secretariat_registers_a_cab(api_for, secretariat: User) -> None:
     code = make_credit_code(7, region="440106")
 
@@ -286,9 +285,8 @@ def test_the_secretariat_registers_a_cab(api_for, secretariat: User) -> None:
     assert (event.cab_id, event.actor_id, event.reason) == (cab.pk, secretariat.pk, "Applied for CL")
 
 
-def test_a_credit_code_with_a_wrong_check_character_is_refused_and_nothing_is_saved(
-    api_for, secretariat: User
-) -> None:
+@pytest.mark.smoke
+def test_a_credit_code_with_a_wrong_check_character_is_refused_and_nothing_is_saved(api_for, secretariat: User) -> None:
     code = make_credit_code(7, region="440106")
     wrong = code[:17] + ("0" if code[17] != "0" else "1")
 
@@ -301,9 +299,7 @@ def test_a_credit_code_with_a_wrong_check_character_is_refused_and_nothing_is_sa
     assert AuditEvent.objects.count() == 0
 
 
-def test_a_credit_code_already_registered_is_refused_and_nothing_is_saved(
-    api_for, cab: Cab, secretariat: User
-) -> None:
+def test_a_credit_code_already_registered_is_refused_and_nothing_is_saved(api_for, cab: Cab, secretariat: User) -> None:
     response = api_for(secretariat).post("/api/cabs/", {**NEW_CAB, "credit_code": cab.credit_code}, format="json")
 
     assert response.status_code == 400
@@ -443,9 +439,7 @@ def test_a_cab_admin_may_not_add_a_site_to_her_own_cab(api_for, cab: Cab, cab_ad
     assert CabSite.objects.count() == 0
 
 
-def test_a_cab_user_naming_another_cab_gets_404_and_nothing_is_added(
-    api_for, cab: Cab, other_cab_user: User
-) -> None:
+def test_a_cab_user_naming_another_cab_gets_404_and_nothing_is_added(api_for, cab: Cab, other_cab_user: User) -> None:
     response = api_for(other_cab_user).post("/api/cab-sites/", {"cab": cab.pk, **SITE}, format="json")
 
     assert response.status_code == 404
@@ -494,7 +488,7 @@ def test_listing_sites_takes_the_same_queries_for_one_or_many(
     with django_assert_num_queries(3):  # roles, count, page
         client.get("/api/cab-sites/")
     for n in range(5):
-        CabSite.objects.create(cab=CabFactory(), **{**SITE, "name": f"Site {n}"})
+        CabSite.objects.create(cab=CabFactory.create(), **{**SITE, "name": f"Site {n}"})
     client = api_for(fresh(secretariat))
     with django_assert_num_queries(3):
         response = client.get("/api/cab-sites/")
@@ -504,7 +498,13 @@ def test_listing_sites_takes_the_same_queries_for_one_or_many(
 
 # --- Contacts ---------------------------------------------------------------------------------
 
-CONTACT = {"name": "王芳", "role": "质量负责人", "email": "wang.fang@example.cn", "phone": "010-12345678", "is_primary": True}
+CONTACT = {
+    "name": "王芳",
+    "role": "质量负责人",
+    "email": "wang.fang@example.cn",
+    "phone": "010-12345678",
+    "is_primary": True,
+}
 
 
 def test_a_cab_admin_adds_a_contact_to_her_cab(api_for, cab: Cab, cab_admin: User) -> None:
@@ -590,7 +590,7 @@ def test_listing_contacts_takes_the_same_queries_for_one_or_many(
     with django_assert_num_queries(3):  # roles, count, page
         client.get("/api/cab-contacts/")
     for _ in range(5):
-        CabContact.objects.create(cab=CabFactory(), **CONTACT)
+        CabContact.objects.create(cab=CabFactory.create(), **CONTACT)
     client = api_for(fresh(decision_maker))
     with django_assert_num_queries(3):
         response = client.get("/api/cab-contacts/")
@@ -612,7 +612,12 @@ def test_members_see_their_own_cabs_members(
         ("carol", True, cab.pk),
         ("chen", False, cab.pk),
     ]
-    assert rows[0]["user"] == {"id": cab_admin.pk, "username": "carol", "full_name": "Carol", "email": "carol@example.cn"}
+    assert rows[0]["user"] == {
+        "id": cab_admin.pk,
+        "username": "carol",
+        "full_name": "Carol",
+        "email": "carol@example.cn",
+    }
 
 
 def test_staff_see_every_membership_and_an_assessor_none(
@@ -731,3 +736,55 @@ def test_a_new_user_sees_no_memberships(api_for) -> None:
 
     assert response.json()["memberships"] == []
     assert response.json()["roles"] == []
+
+
+def test_sites_contacts_and_members_filter_by_cab(
+    api_for, cab: Cab, other_cab: Cab, cab_admin: User, other_cab_user: User, secretariat: User
+) -> None:
+    site = CabSite.objects.create(cab=other_cab, **SITE)
+    CabSite.objects.create(cab=cab, **SITE)
+    contact = CabContact.objects.create(cab=cab, **CONTACT)
+    CabContact.objects.create(cab=other_cab, **CONTACT)
+    client = api_for(secretariat)
+
+    assert ids(client.get("/api/cab-sites/", {"cab": other_cab.pk})) == {site.pk}
+    assert ids(client.get("/api/cab-contacts/", {"cab": cab.pk})) == {contact.pk}
+    assert ids(client.get("/api/memberships/", {"cab": other_cab.pk})) == {
+        CabMembership.objects.get(user=other_cab_user).pk
+    }
+
+
+def test_filtering_by_a_cab_the_user_cannot_see_finds_nothing(
+    api_for, cab: Cab, other_cab: Cab, cab_user: User
+) -> None:
+    CabSite.objects.create(cab=other_cab, **SITE)
+
+    response = api_for(cab_user).get("/api/cab-sites/", {"cab": other_cab.pk})
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/api/me/"),
+        ("get", "/api/programmes/"),
+        ("get", "/api/cabs/"),
+        ("post", "/api/cabs/"),
+        ("get", "/api/cab-sites/"),
+        ("get", "/api/cab-contacts/"),
+        ("get", "/api/memberships/"),
+        ("get", "/api/accreditations/"),
+        ("post", "/api/accreditations/"),
+        ("get", "/api/scope-versions/"),
+        ("get", "/api/scope-items/"),
+        ("get", "/api/audit-events/"),
+    ],
+)
+def test_every_private_endpoint_refuses_anonymous_callers(api_for, method: str, url: str) -> None:
+    response = getattr(api_for(None), method)(url, format="json")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert Cab.objects.count() == 0

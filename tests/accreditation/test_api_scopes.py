@@ -50,9 +50,7 @@ def item_json(item: ScopeItem, summary: str) -> dict[str, Any]:
 # --- Versions: reading ------------------------------------------------------------------------
 
 
-def test_a_published_version_reads_with_its_items(
-    api_for, published_scope: ScopeVersion, cab_user: User
-) -> None:
+def test_a_published_version_reads_with_its_items(api_for, published_scope: ScopeVersion, cab_user: User) -> None:
     response = api_for(cab_user).get(f"/api/scope-versions/{published_scope.pk}/")
 
     assert response.status_code == 200
@@ -107,7 +105,7 @@ def test_listing_scope_versions_takes_the_same_queries_for_one_or_many(
     with django_assert_num_queries(4):  # roles, count, page, items
         client.get("/api/scope-versions/")
     for _ in range(4):
-        accreditation = accreditation_open(cab=CabFactory(), programme=programme("CL"), actor=secretariat)
+        accreditation = accreditation_open(cab=CabFactory.create(), programme=programme("CL"), actor=secretariat)
         version = scope_draft_start(accreditation=accreditation, actor=secretariat)
         scope_item_add(version=version, actor=secretariat, attributes=LAB_ITEM)
         scope_item_add(version=version, actor=secretariat, attributes=NEW_ITEM)
@@ -238,6 +236,7 @@ def test_adding_to_a_published_version_is_refused_and_nothing_is_added(
     assert ScopeItem.objects.count() == 1
 
 
+@pytest.mark.smoke
 def test_editing_an_item_of_a_published_version_is_refused_and_nothing_changes(
     api_for, published_scope: ScopeVersion, secretariat: User
 ) -> None:
@@ -254,9 +253,11 @@ def test_editing_an_item_of_a_published_version_is_refused_and_nothing_changes(
     assert {r.json()["code"] for r in (edited, status_set, removed)} == {"scope_version_published"}
     item.refresh_from_db()
     assert (item.attributes, item.status) == (LAB_ITEM, "active")
-    assert not AuditEvent.objects.filter(event_type__startswith="scope.item_").exclude(
-        event_type="scope.item_added"
-    ).exists()
+    assert (
+        not AuditEvent.objects.filter(event_type__startswith="scope.item_")
+        .exclude(event_type="scope.item_added")
+        .exists()
+    )
 
 
 def test_the_secretariat_edits_a_draft_item(api_for, draft: ScopeVersion, secretariat: User) -> None:
@@ -384,12 +385,15 @@ def test_a_cab_admin_cannot_publish(api_for, draft: ScopeVersion, cab_admin: Use
 # --- Comparing --------------------------------------------------------------------------------
 
 
+@pytest.mark.smoke
 def test_a_draft_is_compared_with_the_published_issue(
     api_for, draft: ScopeVersion, published_scope: ScopeVersion, secretariat: User, cab_user: User
 ) -> None:
     copied = draft.items.get()
     client = api_for(secretariat)
-    client.patch(f"/api/scope-items/{copied.pk}/", {"attributes": {**LAB_ITEM, "limitation": "仅限散装"}}, format="json")
+    client.patch(
+        f"/api/scope-items/{copied.pk}/", {"attributes": {**LAB_ITEM, "limitation": "仅限散装"}}, format="json"
+    )
     added = client.post("/api/scope-items/", {"version": draft.pk, "attributes": NEW_ITEM}, format="json").json()
 
     response = api_for(cab_user).get(f"/api/scope-versions/{draft.pk}/diff/", {"against": published_scope.pk})
@@ -412,7 +416,12 @@ def test_a_draft_is_compared_with_the_published_issue(
             {
                 "key": str(original.key),
                 "fields": ["limitation"],
-                "before": {"key": str(original.key), "status": "active", "attributes": LAB_ITEM, "summary": LAB_SUMMARY},
+                "before": {
+                    "key": str(original.key),
+                    "status": "active",
+                    "attributes": LAB_ITEM,
+                    "summary": LAB_SUMMARY,
+                },
                 "after": {
                     "key": str(original.key),
                     "status": "active",
@@ -460,3 +469,16 @@ def test_versions_of_different_accreditations_are_not_compared(
     assert response.status_code == 400
     assert response.json()["code"] == "different_accreditation"
     assert response.json()["detail"] == {"against": published_scope.pk}
+
+
+def test_versions_filter_by_accreditation_and_status(
+    api_for, draft: ScopeVersion, published_scope: ScopeVersion, other_cab: Cab, secretariat: User
+) -> None:
+    accreditation_open(cab=other_cab, programme=programme("CL"), actor=secretariat)
+    client = api_for(secretariat)
+
+    of_it = client.get("/api/scope-versions/", {"accreditation": draft.accreditation_id}).json()["results"]
+    drafts = client.get("/api/scope-versions/", {"status": "draft"}).json()["results"]
+
+    assert {row["id"] for row in of_it} == {draft.pk, published_scope.pk}
+    assert [row["id"] for row in drafts] == [draft.pk]

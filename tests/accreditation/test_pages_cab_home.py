@@ -178,6 +178,7 @@ def invitation(cab: Cab, cab_admin: User) -> CabInvitation:
     return cab_member_invite(cab=cab, actor=cab_admin, email="zhang@example.cn")
 
 
+@pytest.mark.smoke
 def test_the_invitee_opens_an_account_and_is_logged_in(client_for, invitation: CabInvitation, cab: Cab) -> None:
     client = client_for(None)
     page = client.get(f"/invitations/{invitation.token}/")

@@ -20,6 +20,7 @@ from tests.accreditation.factories import CabFactory, programme
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.smoke
 def test_the_public_finds_a_body_by_a_two_character_chinese_fragment(client_for, accreditation: Accreditation) -> None:
     response = client_for(None).get("/directory/", {"q": "精准"})
     assertContains(response, "1 body found")
@@ -28,6 +29,7 @@ def test_the_public_finds_a_body_by_a_two_character_chinese_fragment(client_for,
     assertContains(response, "CNAS L0001")
 
 
+@pytest.mark.smoke
 def test_a_one_character_query_is_refused_with_a_message_and_no_results(
     client_for, accreditation: Accreditation
 ) -> None:

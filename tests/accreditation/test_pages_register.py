@@ -127,6 +127,7 @@ def test_who_may_open_a_cabs_register_pages(
         assert client.get(url).status_code == status, url
 
 
+@pytest.mark.smoke
 def test_a_cab_user_of_another_cab_gets_not_found_and_never_this_cabs_data(
     client_for, other_cab_user: User, accreditation: Accreditation
 ) -> None:
@@ -193,6 +194,7 @@ def test_the_secretariat_registers_a_cab(client_for, secretariat: User) -> None:
     assert (event.actor, event.reason) == (secretariat, "New applicant")
 
 
+@pytest.mark.smoke
 def test_an_invalid_credit_code_shows_the_message_and_registers_nothing(client_for, secretariat: User) -> None:
     bad = VALID_CAB["credit_code"][:17] + ("0" if VALID_CAB["credit_code"][17] != "0" else "1")
     before = audit_count()
@@ -317,6 +319,7 @@ def test_the_secretariat_suspends_an_accreditation_with_a_reason(
     assert AuditEvent.objects.get(event_type="accreditation.suspended").reason == "Mark misused"
 
 
+@pytest.mark.smoke
 def test_an_illegal_status_move_shows_the_message_and_changes_nothing(client_for, secretariat: User, cab: Cab) -> None:
     applicant = accreditation_open(cab=cab, programme=programme("CL"), actor=secretariat)
     before = audit_count()

@@ -82,6 +82,7 @@ def test_the_secretariat_edits_an_item_of_a_draft(client_for, secretariat: User,
     assert item.attributes["method"] == "GB 5009.229-2023"
 
 
+@pytest.mark.smoke
 def test_editing_an_item_of_a_published_version_is_refused_and_changes_nothing(
     client_for, secretariat: User, published_scope: ScopeVersion
 ) -> None:
@@ -197,6 +198,7 @@ def test_the_draft_page_offers_the_secretariat_its_editing_actions(
 # --- Comparing versions -----------------------------------------------------------------------
 
 
+@pytest.mark.smoke
 def test_the_diff_shows_an_added_item(
     client_for, decision_maker: User, accreditation: Accreditation, secretariat
 ) -> None:

@@ -77,7 +77,9 @@ def bring_to(status: str, cab: Cab, actor: User) -> Accreditation:
     accreditation = accreditation_grant(accreditation=accreditation, actor=actor)
     if status == S.PARTIALLY_SUSPENDED:
         first = keys_of(accreditation.current_scope)[0]
-        return accreditation_partially_suspend(accreditation=accreditation, actor=actor, reason="设备失效", item_keys=[first])
+        return accreditation_partially_suspend(
+            accreditation=accreditation, actor=actor, reason="设备失效", item_keys=[first]
+        )
     moves: dict[str, Callable[..., Accreditation]] = {
         S.ACCREDITED: lambda **kwargs: kwargs["accreditation"],
         S.SUSPENDED: accreditation_suspend,
@@ -93,7 +95,9 @@ def move(accreditation: Accreditation, target: str, actor: User) -> Accreditatio
         return accreditation_grant(accreditation=accreditation, actor=actor, reason="评定通过")
     if target == S.PARTIALLY_SUSPENDED:
         first = keys_of(accreditation.current_scope)[0]
-        return accreditation_partially_suspend(accreditation=accreditation, actor=actor, reason="部分暂停", item_keys=[first])
+        return accreditation_partially_suspend(
+            accreditation=accreditation, actor=actor, reason="部分暂停", item_keys=[first]
+        )
     return MOVES_BY_TARGET[S(target)](accreditation=accreditation, actor=actor, reason="状态变更")
 
 
@@ -241,7 +245,9 @@ def test_a_grant_without_a_date_is_granted_today(secretariat: User, cab: Cab) ->
     assert granted.granted_on == timezone.localdate()
 
 
-def test_successive_grants_take_successive_numbers_in_each_programme(secretariat: User, cab: Cab, other_cab: Cab) -> None:
+def test_successive_grants_take_successive_numbers_in_each_programme(
+    secretariat: User, cab: Cab, other_cab: Cab
+) -> None:
     third = CabFactory(name_zh="深圳鹏信质量认证有限公司", kind="certification_body")
 
     numbers = [
@@ -250,7 +256,10 @@ def test_successive_grants_take_successive_numbers_in_each_programme(secretariat
     ]
 
     assert numbers == ["CNAS L0001", "CNAS L0002", "CNAS C001-M", "CNAS C002-M"]
-    assert dict(Programme.objects.filter(code__in=["CL", "MS"]).values_list("code", "next_number")) == {"CL": 3, "MS": 3}
+    assert dict(Programme.objects.filter(code__in=["CL", "MS"]).values_list("code", "next_number")) == {
+        "CL": 3,
+        "MS": 3,
+    }
 
 
 def test_a_number_given_by_hand_is_kept_and_the_generator_skips_it(secretariat: User, cab: Cab, other_cab: Cab) -> None:
@@ -334,7 +343,9 @@ PAIRS = [(old, new) for old in S.values for new in S.values if new != S.APPLICAN
 def test_every_status_has_a_row_in_the_transition_table_and_nothing_leads_back_to_applicant() -> None:
     assert set(ACCREDITATION_TRANSITIONS) == set(S.values)
     assert all(S.APPLICANT not in targets for targets in ACCREDITATION_TRANSITIONS.values())
-    assert {S.WITHDRAWN, S.CANCELLED, S.EXPIRED} == {s for s, targets in ACCREDITATION_TRANSITIONS.items() if not targets}
+    assert {S.WITHDRAWN, S.CANCELLED, S.EXPIRED} == {
+        s for s, targets in ACCREDITATION_TRANSITIONS.items() if not targets
+    }
 
 
 @pytest.mark.parametrize(("old", "new"), PAIRS, ids=[f"{old}->{new}" for old, new in PAIRS])
@@ -529,7 +540,9 @@ def test_reinstatement_publishes_a_new_issue_with_every_suspended_item_active_ag
         "scope.item_status_changed",
         "scope.published",
     ]
-    assert list(ScopeVersion.objects.filter(accreditation=reinstated).order_by("issue_number").values_list("status", flat=True)) == [
+    assert list(
+        ScopeVersion.objects.filter(accreditation=reinstated).order_by("issue_number").values_list("status", flat=True)
+    ) == [
         "superseded",
         "superseded",
         "published",

@@ -63,7 +63,9 @@ def test_a_cab_admin_invites_a_colleague_and_the_e_mail_goes_out_after_commit(
         cab_admin,
     )
     assert invitation.is_open
-    assert invitation.expires_at - invitation.created_at == pytest.approx(dt.timedelta(days=14), abs=dt.timedelta(seconds=5))
+    assert invitation.expires_at - invitation.created_at == pytest.approx(
+        dt.timedelta(days=14), abs=dt.timedelta(seconds=5)
+    )
     assert [event_summary(e) for e in events] == [
         {
             "event_type": "cab.member_invited",

@@ -89,9 +89,7 @@ def test_a_second_draft_is_refused(secretariat: User, accreditation: Accreditati
     assert refused.value.message == "This accreditation already has a draft scope; edit that one."
 
 
-def test_a_withdrawn_accreditations_scope_can_no_longer_change(
-    secretariat: User, accreditation: Accreditation
-) -> None:
+def test_a_withdrawn_accreditations_scope_can_no_longer_change(secretariat: User, accreditation: Accreditation) -> None:
     accreditation_withdraw(accreditation=accreditation, actor=secretariat, reason="超范围使用认可标识")
 
     with nothing_changes(), pytest.raises(StateConflict) as refused:
@@ -267,7 +265,9 @@ def test_removing_an_item_of_a_published_issue_is_refused(secretariat: User, pub
     assert refused.value.code == "scope_version_published"
 
 
-def test_a_superseded_issue_is_frozen_too(secretariat: User, draft: ScopeVersion, published_scope: ScopeVersion) -> None:
+def test_a_superseded_issue_is_frozen_too(
+    secretariat: User, draft: ScopeVersion, published_scope: ScopeVersion
+) -> None:
     scope_version_publish(version=draft, actor=secretariat)
 
     with nothing_changes(), pytest.raises(StateConflict) as refused:

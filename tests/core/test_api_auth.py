@@ -77,6 +77,7 @@ def test_a_missing_password_is_a_field_error(api_for, secretariat: User) -> None
     }
 
 
+@pytest.mark.smoke
 def test_the_token_authenticates_api_calls(secretariat: User) -> None:
     token = Token.objects.create(user=secretariat)
 
@@ -93,6 +94,7 @@ def test_a_made_up_token_is_refused_with_401(db: None) -> None:
     assert response.json() == {"code": "authentication_failed", "message": "Invalid token.", "detail": None}
 
 
+@pytest.mark.smoke
 def test_an_anonymous_call_to_a_private_endpoint_is_401_and_names_the_scheme(api_for) -> None:
     response = api_for(None).get("/api/me/")
 

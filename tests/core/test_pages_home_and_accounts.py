@@ -111,6 +111,7 @@ def test_a_used_reset_link_says_it_is_no_longer_valid() -> None:
 # --- Languages ------------------------------------------------------------------------------
 
 
+@pytest.mark.smoke
 def test_a_page_asked_for_in_chinese_is_in_chinese(client_for) -> None:
     response = client_for(None, language="zh-hans").get("/directory/")
     assertContains(response, '<html lang="zh-hans">')
@@ -120,6 +121,7 @@ def test_a_page_asked_for_in_english_is_in_english(client_for) -> None:
     assertContains(client_for(None).get("/directory/"), '<html lang="en">')
 
 
+@pytest.mark.smoke
 def test_the_language_switch_keeps_the_chosen_language_over_the_browsers(client_for) -> None:
     client = client_for(None, language="zh-hans")
     assertContains(client.get("/directory/"), 'name="language" value="en"')
