@@ -523,7 +523,7 @@ def test_a_plain_member_may_not_add_a_contact(api_for, cab: Cab, cab_user: User)
     assert response.json() == {
         "code": "outside_cab",
         # The CAB's English name ends with a full stop, the service's message adds one.
-        "message": "You may only make this change for a CAB you administer, not for Beijing Precise Testing Co., Ltd..",
+        "message": "You may only make this change for a CAB you administer, and you do not administer Beijing Precise Testing Co., Ltd.",
         "detail": None,
     }
     assert CabContact.objects.count() == 0

@@ -119,7 +119,7 @@ def test_each_persona_sees_the_accreditations_of_the_cabs_they_see(
 
 
 def test_a_superuser_sees_and_changes_everything(cab: Cab, other_cab: Cab) -> None:
-    root = UserFactory(username="root", is_superuser=True)
+    root = UserFactory.create(username="root", is_superuser=True)
 
     assert names(cab_qs_for(root, "change")) == {"北京精准检测技术有限公司", "上海远东认证有限公司"}
 
@@ -286,7 +286,7 @@ def test_the_directory_lists_every_body_past_application_and_no_applicant(direct
 
 
 def test_a_body_listed_in_the_directory_shows_its_public_accreditations_only(directory: dict[str, Cab]) -> None:
-    shenzhen = directory_search(q="鹏信").get()
+    shenzhen: Any = directory_search(q="鹏信").get()  # carries the prefetched public_accreditations
 
     assert [(a.programme.code, a.number, a.status) for a in shenzhen.public_accreditations] == [
         ("MS", "CNAS C001-M", "accredited")
@@ -352,7 +352,7 @@ def test_a_withdrawn_body_stays_in_the_directory_with_its_true_status(
     suzhou = Accreditation.objects.get(cab=directory["suzhou"])
     accreditation_withdraw(accreditation=suzhou, actor=secretariat, reason="超范围使用认可标识")
 
-    found = directory_search(q="计量").get()
+    found: Any = directory_search(q="计量").get()
 
     assert [(a.number, a.status) for a in found.public_accreditations] == [("CNAS L0001", "withdrawn")]
 

@@ -248,11 +248,13 @@ def test_a_grant_without_a_date_is_granted_today(secretariat: User, cab: Cab) ->
 def test_successive_grants_take_successive_numbers_in_each_programme(
     secretariat: User, cab: Cab, other_cab: Cab
 ) -> None:
-    third = CabFactory(name_zh="深圳鹏信质量认证有限公司", kind="certification_body")
+    third = CabFactory.create(name_zh="深圳鹏信质量认证有限公司", kind="certification_body")
+
+    applications: list[tuple[Cab, str]] = [(cab, "CL"), (other_cab, "CL"), (third, "MS"), (other_cab, "MS")]
 
     numbers = [
         accreditation_grant(accreditation=applicant_with_scope(body, secretariat, code), actor=secretariat).number
-        for body, code in [(cab, "CL"), (other_cab, "CL"), (third, "MS"), (other_cab, "MS")]
+        for body, code in applications
     ]
 
     assert numbers == ["CNAS L0001", "CNAS L0002", "CNAS C001-M", "CNAS C002-M"]
@@ -520,7 +522,7 @@ def test_a_partial_suspension_publishes_a_new_issue_with_the_chosen_items_suspen
 def test_reinstatement_publishes_a_new_issue_with_every_suspended_item_active_again(
     secretariat: User, three_items: Accreditation
 ) -> None:
-    acid, peroxide, lead = keys_of(three_items.current_scope)
+    acid, _peroxide, lead = keys_of(three_items.current_scope)
     accreditation_partially_suspend(
         accreditation=three_items, actor=secretariat, reason="设备失效", item_keys=[acid, lead]
     )
@@ -595,14 +597,17 @@ def test_a_refused_move_sends_no_hook(
 def test_a_partial_suspension_of_an_item_not_in_the_scope_changes_nothing(
     secretariat: User, three_items: Accreditation, received: list[Any], django_capture_on_commit_callbacks
 ) -> None:
-    with nothing_changes(), django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(DomainError) as refused:
-            accreditation_partially_suspend(
-                accreditation=three_items,
-                actor=secretariat,
-                reason="设备失效",
-                item_keys=["00000000-0000-0000-0000-000000000000"],
-            )
+    with (
+        nothing_changes(),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(DomainError) as refused,
+    ):
+        accreditation_partially_suspend(
+            accreditation=three_items,
+            actor=secretariat,
+            reason="设备失效",
+            item_keys=["00000000-0000-0000-0000-000000000000"],
+        )
 
     assert refused.value.code == "unknown_scope_item"
     assert refused.value.message == "These items are not in the current scope: 00000000-0000-0000-0000-000000000000"

@@ -364,7 +364,7 @@ def test_a_cab_admin_cannot_add_a_contact_to_another_cab(other_cab_user: User, c
     assert refused.value.code == "outside_cab"
     # The template ends with a full stop after the name, which here ends with one too.
     assert refused.value.message == (
-        "You may only make this change for a CAB you administer, not for Beijing Precise Testing Co., Ltd.."
+        "You may only make this change for a CAB you administer, and you do not administer Beijing Precise Testing Co., Ltd."
     )
     assert refused.value.http_status == 403
 

@@ -82,9 +82,12 @@ def test_a_cab_admin_invites_a_colleague_and_the_e_mail_goes_out_after_commit(
 def test_a_refused_invitation_sends_no_e_mail(
     other_cab_user: User, cab: Cab, sent_invitations: list[int], django_capture_on_commit_callbacks
 ) -> None:
-    with nothing_changes(), django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(NotPermitted) as refused:
-            cab_member_invite(cab=cab, actor=other_cab_user, email="li.na@precise.example")
+    with (
+        nothing_changes(),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(NotPermitted) as refused,
+    ):
+        cab_member_invite(cab=cab, actor=other_cab_user, email="li.na@precise.example")
 
     assert refused.value.code == "outside_cab"
     assert callbacks == []
@@ -230,7 +233,7 @@ def test_a_weak_password_is_refused_with_the_validators_messages(invitation: Cab
 
 
 def test_the_secretariat_adds_an_existing_user_to_a_cab(secretariat: User, cab: Cab) -> None:
-    wang = UserFactory(username="wang")
+    wang = UserFactory.create(username="wang")
 
     with new_events() as events:
         membership = cab_member_add(cab=cab, user=wang, actor=secretariat, is_admin=True)
@@ -258,7 +261,7 @@ def test_adding_a_member_twice_is_refused(secretariat: User, cab: Cab, cab_user:
 
 
 def test_a_cab_admin_cannot_add_members_directly(cab_admin: User, cab: Cab) -> None:
-    wang = UserFactory(username="wang")
+    wang = UserFactory.create(username="wang")
 
     with nothing_changes(), pytest.raises(NotPermitted) as refused:
         cab_member_add(cab=cab, user=wang, actor=cab_admin)

@@ -120,5 +120,5 @@ def test_a_last_row_deleted_and_written_again_no_longer_matches_the_expected_hea
 
 @pytest.mark.parametrize("value", ["3", "three:abc", f"3:{'0' * 63}", ":"])
 def test_a_malformed_expected_head_is_refused(head: str, value: str) -> None:
-    with pytest.raises(CommandError, match="^--expect-head takes SEQUENCE:HASH as printed by an earlier run.$"):
+    with pytest.raises(CommandError, match=r"^--expect-head takes SEQUENCE:HASH as printed by an earlier run\.$"):
         run("--expect-head", value)

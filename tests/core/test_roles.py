@@ -60,14 +60,14 @@ def test_the_public_holds_no_role(db: None) -> None:
 
 
 def test_a_superuser_acts_as_secretariat_without_the_group(db: None) -> None:
-    root = UserFactory(username="root", is_superuser=True)
+    root = UserFactory.create(username="root", is_superuser=True)
 
     assert roles_of(root) == frozenset()
     assert (is_secretariat(root), is_staff_reader(root)) == (True, True)
 
 
 def test_a_user_in_two_groups_holds_both_roles_and_other_groups_are_ignored(db: None) -> None:
-    frank = UserFactory(username="frank")
+    frank = UserFactory.create(username="frank")
     frank.groups.add(*Group.objects.filter(name__in=["assessor", "decision_maker"]))
     frank.groups.add(Group.objects.create(name="newsletter"))
 
