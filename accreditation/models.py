@@ -322,11 +322,15 @@ class ScopeItem(models.Model):
         return summary(self.version.accreditation.programme.scope_shape, self.attributes)
 
     def _refuse_if_frozen(self) -> None:
-        if self.version.status != ScopeVersionStatus.DRAFT:
+        # Read the version from the database: the copy in memory may predate its publication.
+        status, issue = (
+            ScopeVersion.objects.filter(pk=self.version_id).values_list("status", "issue_number").get()
+        )
+        if status != ScopeVersionStatus.DRAFT:
             raise StateConflict(
                 "scope_version_published",
                 _("Issue {issue} of this scope is published and cannot be changed; start a new draft.").format(
-                    issue=self.version.issue_number
+                    issue=issue
                 ),
             )
 

@@ -87,7 +87,7 @@ def audit_record(
         prev_hash=last["hash"] if last else GENESIS_HASH,
     )
     event.hash = compute_hash(event)
-    event.save(force_insert=True)
+    event.save()
     return event
 
 

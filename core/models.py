@@ -77,8 +77,11 @@ class AuditEvent(models.Model):
         return f"#{self.sequence} {self.event_type} {self.aggregate_type}:{self.aggregate_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
+        # A new instance carrying an existing key would make Django UPDATE that row: refuse it too.
+        overwrites = self.pk is not None and AuditEvent.objects.filter(pk=self.pk).exists()
+        if not self._state.adding or overwrites:
             raise TypeError("The audit trail is append-only: audit events cannot be changed.")
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
@@ -25,6 +26,12 @@ from accreditation.services.scopes import scope_draft_start, scope_item_add, sco
 from core.models import User
 from core.roles import Role
 from tests.accreditation.factories import CabFactory, CabMembershipFactory, UserFactory, programme
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """PBKDF2's deliberate slowness protects real passwords; tests need none of it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,9 @@ def require_cab_admin_or_secretariat(actor: User | None, cab: Cab) -> None:
     if not is_cab_admin(actor, cab):
         raise NotPermitted(
             "outside_cab",
-            _("You may only make this change for a CAB you administer, and you do not administer {cab}").format(cab=cab.name),
+            _("You may only make this change for a CAB you administer, and you do not administer {cab}").format(
+                cab=cab.name
+            ),
         )
 
 

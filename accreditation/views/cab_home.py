@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -76,12 +77,19 @@ class CabHomeDetailView(LoginRequiredMixin, DetailView):
 
 
 class _OwnCabActionView(LoginRequiredMixin, ServiceFormView):
-    """A CAB member's action on their own CAB; the service checks that they are its admin."""
+    """A CAB admin's action on their own CAB: other members get 403, everybody else 404.
+
+    The service checks the same rule again; this only spares a plain member a form they cannot use.
+    """
 
     cab: Cab
 
     def get_cab(self) -> Cab:
-        return get_object_or_404(selectors.user_cabs(current_user(self.request)), pk=self.kwargs["pk"])
+        user = current_user(self.request)
+        cab = get_object_or_404(selectors.user_cabs(user), pk=self.kwargs["pk"])
+        if not is_cab_admin(user, cab):
+            raise PermissionDenied
+        return cab
 
     def get_object(self) -> Any:
         self.cab = self.get_cab()

@@ -22,11 +22,16 @@ class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.cn")
     full_name = factory.LazyAttribute(lambda u: u.username.title())
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    @factory.post_generation
+    def password(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        self.set_password(extracted or "correct-horse-battery")
+        if create:
+            self.save(update_fields=["password"])
 
 
 class CabFactory(DjangoModelFactory):

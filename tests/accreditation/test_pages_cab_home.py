@@ -94,7 +94,7 @@ def test_a_cab_admin_invites_a_colleague_who_gets_an_email(
 
 def test_a_plain_member_may_not_invite(client_for, cab_user: User, cab: Cab) -> None:
     response = client_for(cab_user).post(f"/cab/{cab.pk}/invite/", {"email": "zhang@example.cn"})
-    assertContains(response, "You may only make this change for a CAB you administer")
+    assert response.status_code == 403
     assert not CabInvitation.objects.exists()
 
 
@@ -117,7 +117,7 @@ def test_a_cab_admin_removes_a_member(client_for, cab_admin: User, cab_user: Use
 def test_a_plain_member_may_not_remove_a_colleague(client_for, cab_admin: User, cab_user: User, cab: Cab) -> None:
     membership = CabMembership.objects.get(user=cab_admin)
     response = client_for(cab_user).post(f"/cab/{cab.pk}/members/{membership.pk}/remove/")
-    assertContains(response, "You may only make this change for a CAB you administer")
+    assert response.status_code == 403
     assert CabMembership.objects.filter(pk=membership.pk).exists()
 
 
@@ -159,7 +159,7 @@ def test_an_invalid_contact_email_is_shown_and_nothing_saved(client_for, cab_adm
 
 def test_a_plain_member_may_not_add_a_contact(client_for, cab_user: User, cab: Cab) -> None:
     response = client_for(cab_user).post(f"/cab/{cab.pk}/contacts/new/", {"name": "王", "role": "QM"})
-    assertContains(response, "You may only make this change for a CAB you administer")
+    assert response.status_code == 403
     assert not cab.contacts.exists()
 
 

@@ -49,12 +49,6 @@ from tests.accreditation.factories import UserFactory, make_credit_code, program
 PERSONAS = ["secretariat", "decision_maker", "assessor", "cab_admin", "cab_user", "other_cab_user", "anonymous"]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Personas' passwords are hashed cheaply: hashing strength is not what these tests are about."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def persona(request: pytest.FixtureRequest, name: str) -> User | AnonymousUser:
     if name == "anonymous":
         return AnonymousUser()

@@ -41,12 +41,6 @@ OIL_PEROXIDE = {"field": "食品", "subject": "食用植物油", "parameter": "�
 LEAD = {"field": "食品", "subject": "食品", "parameter": "铅", "method": "GB 5009.12-2023"}
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Personas' passwords are hashed cheaply: hashing strength is not what these tests are about."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 QMS = {"standard": "GB/T 19001-2016 / ISO 9001:2015", "sectors": ["IAF 28"]}
 
 

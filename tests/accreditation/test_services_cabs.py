@@ -31,12 +31,6 @@ SUZHOU_CODE = make_credit_code(7, region="320571")
 WRONG_CHECK_CHARACTER = "914403001922038217"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Personas' passwords are hashed cheaply: hashing strength is not what these tests are about."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def suzhou_values(**overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
         "name_zh": "苏州市精密计量测试研究院",
@@ -362,9 +356,9 @@ def test_a_cab_admin_cannot_add_a_contact_to_another_cab(other_cab_user: User, c
         cab_contact_add(cab=cab, actor=other_cab_user, name="奥斯卡", role="认可联络人")
 
     assert refused.value.code == "outside_cab"
-    # The template ends with a full stop after the name, which here ends with one too.
     assert refused.value.message == (
-        "You may only make this change for a CAB you administer, and you do not administer Beijing Precise Testing Co., Ltd."
+        "You may only make this change for a CAB you administer, "
+        "and you do not administer Beijing Precise Testing Co., Ltd."
     )
     assert refused.value.http_status == 403
 

@@ -7,7 +7,6 @@ assessor, Carol admin of ``cab``, Chen a plain member of ``cab``, Oscar admin of
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -28,12 +27,6 @@ from tests.accreditation.factories import UserFactory
 from tests.accreditation.service_assertions import event_summary, new_events, nothing_changes
 
 GOOD_PASSWORD = "lantern-orchard-47"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Personas' passwords are hashed cheaply: hashing strength is not what these tests are about."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -33,12 +33,6 @@ PEROXIDE = {"field": "食品", "subject": "食用植物油", "parameter": "过�
 PUBLISHED_MESSAGE = "Issue 1 of this scope is published and cannot be changed; start a new draft."
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Personas' passwords are hashed cheaply: hashing strength is not what these tests are about."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def draft(secretariat: User, accreditation: Accreditation, published_scope: ScopeVersion) -> ScopeVersion:
     """A draft of issue 2, holding a copy of the published item."""
@@ -302,13 +296,6 @@ def test_adding_an_item_to_a_published_issue_outside_the_services_is_refused(pub
     assert refused.value.code == "scope_version_published"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "ScopeItem._refuse_if_frozen reads the status of the in-memory version, so an item whose "
-        "version was published after the item was loaded still saves (accreditation/models.py)."
-    ),
-)
 def test_an_item_loaded_before_its_issue_was_published_cannot_be_saved_afterwards(
     secretariat: User, draft: ScopeVersion
 ) -> None:

@@ -27,12 +27,6 @@ from tests.accreditation.service_assertions import nothing_changes
 pytestmark = pytest.mark.smoke
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Personas' passwords are hashed cheaply: hashing strength is not what these tests are about."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def behind_the_orms_back(sql: str, params: list[Any]) -> None:
     """Run ``sql`` as someone with database access would, bypassing the append-only trigger."""
     with connection.cursor() as cursor:
@@ -331,14 +325,6 @@ def test_deleting_events_through_a_queryset_is_refused(three_events: list[AuditE
         AuditEvent.objects.filter(sequence__gte=2).delete()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "AuditEvent.save only refuses instances loaded from the database; a new instance carrying an "
-        "existing primary key makes Django UPDATE that row (core/models.py should force an insert). "
-        "On PostgreSQL the trigger stops the UPDATE, but with a database error, not the ORM's refusal."
-    ),
-)
 def test_a_new_instance_with_an_existing_primary_key_cannot_overwrite_an_event(three_events: list[AuditEvent]) -> None:
     original = AuditEvent.objects.get(sequence=2)
     impostor = AuditEvent(

@@ -7,7 +7,6 @@ Alice of the secretariat writes three events; rows are then changed "behind the 
 from __future__ import annotations
 
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -20,12 +19,6 @@ from core.models import AuditEvent, User
 from tests.core.test_audit import behind_the_orms_back
 
 pytestmark = pytest.mark.smoke
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Personas' passwords are hashed cheaply: hashing strength is not what these tests are about."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -18,12 +18,6 @@ from tests.accreditation.factories import UserFactory
 pytestmark = pytest.mark.smoke
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Personas' passwords are hashed cheaply: hashing strength is not what these tests are about."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def fresh(user: User) -> User:
     return User.objects.get(pk=user.pk)
 
