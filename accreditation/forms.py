@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +59,13 @@ def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
             form.add_error(name, texts)
 
 
+def _formfield(field: Any, **kwargs: Any) -> Any:
+    # A website typed without a scheme is taken as https (Django 6's default, asked for now).
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class _ModelFieldsForm(forms.Form):
     """A plain form whose fields are a model's, without the model's validation (the service does it)."""
 
@@ -67,7 +75,7 @@ class _ModelFieldsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        fields = dict(fields_for_model(self.model, fields=self.model_fields))
+        fields = dict(fields_for_model(self.model, fields=self.model_fields, formfield_callback=_formfield))
         if self.with_reason:
             fields["reason"] = _reason_field()
         self.fields = fields

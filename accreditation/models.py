@@ -64,7 +64,9 @@ class Programme(BilingualNameMixin, models.Model):
         _("maximum interval between on-site assessments (months)"), default=24
     )
     reassessment_interval_months = models.PositiveSmallIntegerField(_("reassessment interval (months)"), default=72)
-    renewal_notice_months = models.PositiveSmallIntegerField(_("renewal application due before expiry (months)"), default=6)
+    renewal_notice_months = models.PositiveSmallIntegerField(
+        _("renewal application due before expiry (months)"), default=6
+    )
     max_suspension_months = models.PositiveSmallIntegerField(_("maximum suspension (months)"), default=6)
     nc_answer_deadline_days = models.PositiveSmallIntegerField(_("nonconformity answer deadline (days)"), default=60)
     acceptance_review_working_days = models.PositiveSmallIntegerField(
@@ -238,7 +240,9 @@ class Accreditation(models.Model):
         indexes = [models.Index(fields=["status", "cycle_end"], name="accreditation_status_end_idx")]
 
     def __str__(self) -> str:
-        return self.number or str(_("{programme} application of {cab}").format(programme=self.programme.code, cab=self.cab))
+        return self.number or str(
+            _("{programme} application of {cab}").format(programme=self.programme.code, cab=self.cab)
+        )
 
     @property
     def current_scope(self) -> ScopeVersion | None:
@@ -290,7 +294,11 @@ class ScopeVersion(models.Model):
     def __str__(self) -> str:
         if self.issue_number is None:
             return str(_("Draft scope of {accreditation}").format(accreditation=self.accreditation))
-        return str(_("Scope of {accreditation}, issue {issue}").format(accreditation=self.accreditation, issue=self.issue_number))
+        return str(
+            _("Scope of {accreditation}, issue {issue}").format(
+                accreditation=self.accreditation, issue=self.issue_number
+            )
+        )
 
     @property
     def is_draft(self) -> bool:
@@ -307,7 +315,9 @@ class ScopeItem(models.Model):
     version = models.ForeignKey(ScopeVersion, on_delete=models.CASCADE, related_name="items", verbose_name=_("version"))
     key = models.UUIDField(_("item key"), default=uuid.uuid4)
     position = models.PositiveIntegerField(_("position"), default=0)
-    status = models.CharField(_("status"), max_length=20, choices=ScopeItemStatus.choices, default=ScopeItemStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ScopeItemStatus.choices, default=ScopeItemStatus.ACTIVE
+    )
     attributes = models.JSONField(_("attributes"), default=dict)
 
     class Meta:
@@ -323,9 +333,7 @@ class ScopeItem(models.Model):
 
     def _refuse_if_frozen(self) -> None:
         # Read the version from the database: the copy in memory may predate its publication.
-        status, issue = (
-            ScopeVersion.objects.filter(pk=self.version_id).values_list("status", "issue_number").get()
-        )
+        status, issue = ScopeVersion.objects.filter(pk=self.version_id).values_list("status", "issue_number").get()
         if status != ScopeVersionStatus.DRAFT:
             raise StateConflict(
                 "scope_version_published",

@@ -79,8 +79,6 @@ TEMPLATES = [
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 DATABASES = {"default": env.database("DATABASE_URL", sqlite_path=VAR_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Django 6 behaviour now: a website typed without a scheme is taken as https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 REDIS_URL = env.redis_url("REDIS_URL")
 if REDIS_URL:

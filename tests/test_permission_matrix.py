@@ -140,7 +140,10 @@ PAGES: dict[str, list[Case]] = {
     "accreditation:directory_cab": [Case(everyone(OK), kwargs=cab_pk)],
     # The register.
     "accreditation:cab_list": [Case(signed_in(OK))],
-    "accreditation:cab_create": [Case(secretariat_only()), Case(secretariat_only(), method="post", data=lambda w: NEW_CAB)],
+    "accreditation:cab_create": [
+        Case(secretariat_only()),
+        Case(secretariat_only(), method="post", data=lambda w: NEW_CAB),
+    ],
     "accreditation:cab_detail": [Case(SEES_CAB, kwargs=cab_pk)],
     "accreditation:cab_update": [
         Case(secretariat_only(), kwargs=cab_pk),
@@ -267,7 +270,9 @@ ENDPOINTS: dict[str, list[Case]] = {
             data=lambda w: {"name_en": "Renamed Co., Ltd."},
         ),
     ],
-    "accreditation_api:cab-close": [api(signed_in(HIDE, secretariat=OK, cab_admin=DENY), method="post", kwargs=cab_pk, data=REASON)],
+    "accreditation_api:cab-close": [
+        api(signed_in(HIDE, secretariat=OK, cab_admin=DENY), method="post", kwargs=cab_pk, data=REASON)
+    ],
     "accreditation_api:cab-reopen": [
         api(signed_in(HIDE, secretariat=REFUSED, cab_admin=DENY), method="post", kwargs=cab_pk, data=REASON)
     ],
@@ -282,7 +287,9 @@ ENDPOINTS: dict[str, list[Case]] = {
     "accreditation_api:cab-site-list": [
         api(LISTS),
         api(
-            signed_in(HIDE, secretariat=OK, decision_maker=DENY, assigned_assessor=DENY, cab_admin=DENY, cab_member=DENY),
+            signed_in(
+                HIDE, secretariat=OK, decision_maker=DENY, assigned_assessor=DENY, cab_admin=DENY, cab_member=DENY
+            ),
             method="post",
             data=lambda w: {"cab": w.cab.pk, "name": "三号楼", "address": "北京市海淀区3号", "province": "11"},
         ),
@@ -326,7 +333,9 @@ ENDPOINTS: dict[str, list[Case]] = {
     "accreditation_api:accreditation-list": [
         api(LISTS),
         api(
-            signed_in(HIDE, secretariat=OK, decision_maker=DENY, assigned_assessor=DENY, cab_admin=DENY, cab_member=DENY),
+            signed_in(
+                HIDE, secretariat=OK, decision_maker=DENY, assigned_assessor=DENY, cab_admin=DENY, cab_member=DENY
+            ),
             method="post",
             data=lambda w: {"cab": w.cab.pk, "programme": "ML"},
         ),
@@ -354,7 +363,9 @@ ENDPOINTS: dict[str, list[Case]] = {
     "accreditation_api:scope-version-list": [
         api(LISTS),
         api(
-            signed_in(HIDE, secretariat=OK, decision_maker=DENY, assigned_assessor=DENY, cab_admin=DENY, cab_member=DENY),
+            signed_in(
+                HIDE, secretariat=OK, decision_maker=DENY, assigned_assessor=DENY, cab_admin=DENY, cab_member=DENY
+            ),
             method="post",
             data=lambda w: {"accreditation": w.applicant.pk},
         ),
@@ -368,7 +379,9 @@ ENDPOINTS: dict[str, list[Case]] = {
     "accreditation_api:scope-item-list": [
         api(LISTS),
         api(
-            signed_in(HIDE, secretariat=OK, decision_maker=DENY, assigned_assessor=DENY, cab_admin=DENY, cab_member=DENY),
+            signed_in(
+                HIDE, secretariat=OK, decision_maker=DENY, assigned_assessor=DENY, cab_admin=DENY, cab_member=DENY
+            ),
             method="post",
             data=lambda w: {"version": w.draft.pk, "attributes": {**LAB_ITEM, "parameter": "铅"}},
         ),
@@ -486,7 +499,17 @@ def world(db: None, django_capture_on_commit_callbacks: Any) -> World:
 def _snapshot() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (AuditEvent, Cab, CabSite, CabContact, CabMembership, CabInvitation, Accreditation, ScopeVersion, ScopeItem)
+        for model in (
+            AuditEvent,
+            Cab,
+            CabSite,
+            CabContact,
+            CabMembership,
+            CabInvitation,
+            Accreditation,
+            ScopeVersion,
+            ScopeItem,
+        )
     }
 
 
@@ -523,7 +546,9 @@ def test_each_persona_gets_what_the_matrix_says(world: World, name: str, index: 
     leaks: list[str] = []
     for persona in PERSONAS:
         user = world.users[persona]
-        client: Client | APIClient = APIClient(HTTP_ACCEPT_LANGUAGE="en") if case.api else Client(HTTP_ACCEPT_LANGUAGE="en")
+        client: Client | APIClient = (
+            APIClient(HTTP_ACCEPT_LANGUAGE="en") if case.api else Client(HTTP_ACCEPT_LANGUAGE="en")
+        )
         if user is not None:
             client.force_login(user)
         with transaction.atomic():
