@@ -331,6 +331,14 @@ class ScopeItem(models.Model):
 
         return summary(self.version.accreditation.programme.scope_shape, self.attributes)
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._refuse_if_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        self._refuse_if_frozen()
+        return super().delete(*args, **kwargs)
+
     def _refuse_if_frozen(self) -> None:
         # Read the version from the database: the copy in memory may predate its publication.
         status, issue = ScopeVersion.objects.filter(pk=self.version_id).values_list("status", "issue_number").get()
@@ -341,14 +349,6 @@ class ScopeItem(models.Model):
                     issue=issue
                 ),
             )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self._refuse_if_frozen()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        self._refuse_if_frozen()
-        return super().delete(*args, **kwargs)
 
 
 class CabUserObjectPermission(UserObjectPermissionBase):

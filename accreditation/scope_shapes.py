@@ -108,7 +108,7 @@ def fields_of(shape: str) -> tuple[ShapeField, ...]:
 def _clean_value(field: ShapeField, raw: Any) -> tuple[Any, str | None]:
     if field.many:
         if isinstance(raw, str):
-            raw = [part for part in raw.replace("；", ";").split(";")]
+            raw = raw.replace("；", ";").split(";")
         if raw is None:
             raw = []
         if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):

@@ -23,9 +23,9 @@ def credit_code_problem(code: str) -> str | None:
     bad = sorted({char for char in code if char not in CREDIT_CODE_ALPHABET})
     if bad:
         return str(
-            _("A unified social credit code uses digits and capital letters except I, O, S, V, Z; found {chars}.").format(
-                chars=", ".join(bad)
-            )
+            _(
+                "A unified social credit code uses digits and capital letters except I, O, S, V, Z; found {chars}."
+            ).format(chars=", ".join(bad))
         )
     if not code[2:8].isdigit():
         return str(_("Characters 3 to 8 of a unified social credit code are the region code and must be digits."))

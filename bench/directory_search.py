@@ -29,8 +29,70 @@ os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-CITIES = "北京 上海 广州 深圳 苏州 杭州 南京 武汉 成都 重庆 西安 天津 青岛 宁波 厦门 长沙 郑州 济南 合肥 福州 昆明 沈阳 大连 无锡 佛山 东莞 温州 常州 南通 徐州".split()
-WORDS = "华测 中检 国检 谱尼 精准 恒信 正和 远东 联合 天祥 方圆 建研 海洋 绿色 安泰 鼎信 诚达 中科 科信 瑞达 博源 金桥 长城 新华 永安 宏达 卓越 汇通 创新 嘉华".split()
+CITIES = [
+    "北京",
+    "上海",
+    "广州",
+    "深圳",
+    "苏州",
+    "杭州",
+    "南京",
+    "武汉",
+    "成都",
+    "重庆",
+    "西安",
+    "天津",
+    "青岛",
+    "宁波",
+    "厦门",
+    "长沙",
+    "郑州",
+    "济南",
+    "合肥",
+    "福州",
+    "昆明",
+    "沈阳",
+    "大连",
+    "无锡",
+    "佛山",
+    "东莞",
+    "温州",
+    "常州",
+    "南通",
+    "徐州",
+]
+WORDS = [
+    "华测",
+    "中检",
+    "国检",
+    "谱尼",
+    "精准",
+    "恒信",
+    "正和",
+    "远东",
+    "联合",
+    "天祥",
+    "方圆",
+    "建研",
+    "海洋",
+    "绿色",
+    "安泰",
+    "鼎信",
+    "诚达",
+    "中科",
+    "科信",
+    "瑞达",
+    "博源",
+    "金桥",
+    "长城",
+    "新华",
+    "永安",
+    "宏达",
+    "卓越",
+    "汇通",
+    "创新",
+    "嘉华",
+]
 SUFFIXES = {
     "laboratory": "检测技术有限公司",
     "medical_laboratory": "医学检验实验室有限公司",
@@ -50,7 +112,7 @@ def ensure_database() -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [target[1]]).fetchone()
         if not exists:
             conn.execute(
-                f'CREATE DATABASE "{target[1]}" TEMPLATE template0 ENCODING \'UTF8\' '
+                f"CREATE DATABASE \"{target[1]}\" TEMPLATE template0 ENCODING 'UTF8' "
                 f"LC_COLLATE '{DEFAULT_LOCALE}' LC_CTYPE '{DEFAULT_LOCALE}'"
             )
 
@@ -67,9 +129,12 @@ def populate(count: int) -> None:
     rng = random.Random(20261121)
     programmes = {p.cab_kind: p for p in Programme.objects.filter(code__in=["CL", "ML", "IB", "MS"])}
     provinces = Province.values
-    statuses = [AccreditationStatus.ACCREDITED] * 90 + [AccreditationStatus.SUSPENDED] * 3 + [
-        AccreditationStatus.WITHDRAWN
-    ] * 4 + [AccreditationStatus.APPLICANT] * 3
+    statuses = (
+        [AccreditationStatus.ACCREDITED] * 90
+        + [AccreditationStatus.SUSPENDED] * 3
+        + [AccreditationStatus.WITHDRAWN] * 4
+        + [AccreditationStatus.APPLICANT] * 3
+    )
     batch: list[Cab] = []
     for n in range(existing, count):
         kind = rng.choice(list(SUFFIXES))

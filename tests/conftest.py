@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
-from django.utils import translation
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accreditation.models import Accreditation, Cab, ScopeVersion
@@ -42,7 +42,7 @@ def english_by_default() -> Iterator[None]:
 
 
 def _with_role(username: str, role: Role) -> User:
-    user = UserFactory(username=username)
+    user = UserFactory.create(username=username)
     user.groups.add(Group.objects.get(name=role.value))
     return user
 
@@ -64,27 +64,29 @@ def assessor(db: None) -> User:
 
 @pytest.fixture
 def cab(db: None) -> Cab:
-    return CabFactory(name_zh="北京精准检测技术有限公司", name_en="Beijing Precise Testing Co., Ltd.")
+    return CabFactory.create(name_zh="北京精准检测技术有限公司", name_en="Beijing Precise Testing Co., Ltd.")
 
 
 @pytest.fixture
 def other_cab(db: None) -> Cab:
-    return CabFactory(name_zh="上海远东认证有限公司", name_en="Shanghai Far East Certification Co., Ltd.", province="31")
+    return CabFactory.create(
+        name_zh="上海远东认证有限公司", name_en="Shanghai Far East Certification Co., Ltd.", province="31"
+    )
 
 
 @pytest.fixture
 def cab_admin(cab: Cab) -> User:
-    return CabMembershipFactory(cab=cab, user=UserFactory(username="carol"), is_admin=True).user
+    return CabMembershipFactory.create(cab=cab, user=UserFactory.create(username="carol"), is_admin=True).user
 
 
 @pytest.fixture
 def cab_user(cab: Cab) -> User:
-    return CabMembershipFactory(cab=cab, user=UserFactory(username="chen"), is_admin=False).user
+    return CabMembershipFactory.create(cab=cab, user=UserFactory.create(username="chen"), is_admin=False).user
 
 
 @pytest.fixture
 def other_cab_user(other_cab: Cab) -> User:
-    return CabMembershipFactory(cab=other_cab, user=UserFactory(username="oscar"), is_admin=True).user
+    return CabMembershipFactory.create(cab=other_cab, user=UserFactory.create(username="oscar"), is_admin=True).user
 
 
 LAB_ITEM = {"field": "食品", "subject": "食用植物油", "parameter": "酸价", "method": "GB 5009.229-2016"}
@@ -108,7 +110,7 @@ def published_scope(accreditation: Accreditation) -> ScopeVersion:
 
 
 @pytest.fixture
-def client_for(db: None):  # type: ignore[no-untyped-def]
+def client_for(db: None):
     """``client_for(user)``: a logged-in page client in English; ``client_for(None)`` is the public.
 
     Pass ``language="zh-hans"`` to see the pages in Chinese.
@@ -124,7 +126,7 @@ def client_for(db: None):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def api_for(db: None):  # type: ignore[no-untyped-def]
+def api_for(db: None):
     """``api_for(user)``: an API client authenticated as ``user``; ``api_for(None)`` is anonymous."""
 
     def make(user: User | None, language: str = "en") -> APIClient:

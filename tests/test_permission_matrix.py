@@ -439,7 +439,7 @@ def test_every_entry_names_every_persona() -> None:
 
 
 def _user(username: str, role: Role | None = None) -> User:
-    user = UserFactory(username=username)
+    user = UserFactory.create(username=username)
     if role is not None:
         user.groups.add(Group.objects.get(name=role.value))
     return user
@@ -449,11 +449,11 @@ def _user(username: str, role: Role | None = None) -> User:
 def world(db: None, django_capture_on_commit_callbacks: Any) -> World:
     secretariat = _user("m_secretariat", Role.SECRETARIAT)
     assigned, unassigned = _user("m_assigned", Role.ASSESSOR), _user("m_unassigned", Role.ASSESSOR)
-    cab = CabFactory(name_zh="北京精准检测技术有限公司", name_en="Beijing Precise Testing Co., Ltd.")
-    other_cab = CabFactory(name_zh="上海远东认证有限公司", province="31")
-    cab_admin = CabMembershipFactory(cab=cab, user=_user("m_cab_admin"), is_admin=True).user
-    member = CabMembershipFactory(cab=cab, user=_user("m_cab_member"), is_admin=False)
-    other_admin = CabMembershipFactory(cab=other_cab, user=_user("m_other_admin"), is_admin=True).user
+    cab = CabFactory.create(name_zh="北京精准检测技术有限公司", name_en="Beijing Precise Testing Co., Ltd.")
+    other_cab = CabFactory.create(name_zh="上海远东认证有限公司", province="31")
+    cab_admin = CabMembershipFactory.create(cab=cab, user=_user("m_cab_admin"), is_admin=True).user
+    member = CabMembershipFactory.create(cab=cab, user=_user("m_cab_member"), is_admin=False)
+    other_admin = CabMembershipFactory.create(cab=other_cab, user=_user("m_other_admin"), is_admin=True).user
     cab_grant_view(cab=cab, user=assigned, actor=secretariat, reason="assessment team")
 
     from accreditation.services.accreditations import accreditation_grant

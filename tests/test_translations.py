@@ -50,7 +50,7 @@ def test_the_compiled_catalogue_matches_the_sources(po: polib.POFile) -> None:
     assert source - compiled == set()
 
 
-def test_the_public_directory_speaks_chinese_by_default(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_the_public_directory_speaks_chinese_by_default(client_for) -> None:
     response = client_for(None, language="zh-hans").get("/directory/")
     assert '<html lang="zh-hans"' in response.content.decode()
     assert "获认可机构公开名录" in response.content.decode()

@@ -41,9 +41,7 @@ def _check_pattern(pattern: str) -> None:
             _("The number pattern must contain {n} and nothing else in braces, e.g. CNAS L{n:04d}."),
         ) from exc
     if formatted == pattern:
-        raise DomainError(
-            "invalid_number_pattern", _("The number pattern must contain {n}, e.g. CNAS L{n:04d}.")
-        )
+        raise DomainError("invalid_number_pattern", _("The number pattern must contain {n}, e.g. CNAS L{n:04d}."))
 
 
 @transaction.atomic

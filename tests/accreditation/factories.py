@@ -18,7 +18,7 @@ def make_credit_code(n: int, region: str = "110108") -> str:
     return first17 + credit_code_check_character(first17)
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -27,14 +27,15 @@ class UserFactory(DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.cn")
     full_name = factory.LazyAttribute(lambda u: u.username.title())
+
     @factory.post_generation
-    def password(self, create: bool, extracted: str | None, **kwargs: object) -> None:
-        self.set_password(extracted or "correct-horse-battery")
+    def password(user: User, create: bool, extracted: str | None, **kwargs: object) -> None:
+        user.set_password(extracted or "correct-horse-battery")
         if create:
-            self.save(update_fields=["password"])
+            user.save(update_fields=["password"])
 
 
-class CabFactory(DjangoModelFactory):
+class CabFactory(DjangoModelFactory[Cab]):
     class Meta:
         model = Cab
 
@@ -46,7 +47,7 @@ class CabFactory(DjangoModelFactory):
     address_zh = "北京市海淀区中关村大街1号"
 
 
-class CabMembershipFactory(DjangoModelFactory):
+class CabMembershipFactory(DjangoModelFactory[CabMembership]):
     class Meta:
         model = CabMembership
 

@@ -522,8 +522,10 @@ def test_a_plain_member_may_not_add_a_contact(api_for, cab: Cab, cab_user: User)
     assert response.status_code == 403
     assert response.json() == {
         "code": "outside_cab",
-        # The CAB's English name ends with a full stop, the service's message adds one.
-        "message": "You may only make this change for a CAB you administer, and you do not administer Beijing Precise Testing Co., Ltd.",
+        "message": (
+            "You may only make this change for a CAB you administer, "
+            "and you do not administer Beijing Precise Testing Co., Ltd."
+        ),
         "detail": None,
     }
     assert CabContact.objects.count() == 0
@@ -730,7 +732,7 @@ def test_an_invitation_to_a_malformed_address_is_refused(api_for, cab: Cab, secr
 
 
 def test_a_new_user_sees_no_memberships(api_for) -> None:
-    user = UserFactory(username="nobody")
+    user = UserFactory.create(username="nobody")
 
     response = api_for(user).get("/api/me/")
 

@@ -22,7 +22,7 @@ def test_a_member_of_one_cab_lands_on_its_page(client_for, cab_user: User, cab: 
 
 
 def test_a_member_of_several_cabs_chooses_one(client_for, cab_user: User, cab: Cab, other_cab: Cab) -> None:
-    CabMembershipFactory(cab=other_cab, user=cab_user)
+    CabMembershipFactory.create(cab=other_cab, user=cab_user)
     response = client_for(cab_user).get("/cab/")
     assertContains(response, f'href="/cab/{cab.pk}/"')
     assertContains(response, f'href="/cab/{other_cab.pk}/"')
@@ -209,7 +209,7 @@ def test_a_weak_password_is_refused_and_no_account_opened(client_for, invitation
 
 
 def test_a_taken_user_name_is_refused(client_for, invitation: CabInvitation) -> None:
-    UserFactory(username="zhang")
+    UserFactory.create(username="zhang")
     response = client_for(None).post(
         f"/invitations/{invitation.token}/",
         {
@@ -263,5 +263,5 @@ def test_a_cab_admin_sees_only_their_own_cabs_invitations(
     client_for, invitation: CabInvitation, other_cab_user
 ) -> None:
     other: Cab = CabFactory.create()
-    CabMembershipFactory(cab=other, user=other_cab_user, is_admin=True)
+    CabMembershipFactory.create(cab=other, user=other_cab_user, is_admin=True)
     assertNotContains(client_for(other_cab_user).get(f"/cab/{other.pk}/"), "zhang@example.cn")
