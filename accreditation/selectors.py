@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Collate
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -32,6 +32,7 @@ from accreditation.models import (
     ScopeVersion,
 )
 from accreditation.scope_shapes import fields_of, summary
+from accreditation.validators import credit_code_problem, normalise_credit_code
 from core.models import AuditEvent, User
 from core.roles import is_secretariat, is_staff_reader
 
@@ -159,26 +160,31 @@ MIN_NAME_FRAGMENT = 2
 def directory_search(*, q: str = "", programme: str = "", province: str = "", status: str = "") -> QuerySet[Cab]:
     """Public directory search; ``q`` matches a name fragment, an accreditation number or a credit code.
 
-    The caller has checked that ``q`` is empty or at least ``MIN_NAME_FRAGMENT`` characters.
+    The caller has checked that ``q`` is empty or at least ``MIN_NAME_FRAGMENT`` characters. A
+    valid credit code is looked up exactly; a text with a digit may also be an accreditation
+    number; anything else is a fragment of the Chinese or English name. Asking only what the
+    text can be keeps each search to the indexes that can answer it.
     """
-    cabs = public_cab_qs()
     accreditations = public_accreditation_qs()
     if programme:
         accreditations = accreditations.filter(programme__code=programme)
     if status:
         accreditations = accreditations.filter(status=status)
-    if programme or status:
-        cabs = cabs.filter(pk__in=accreditations.values("cab_id"))
+    cabs = Cab.objects.filter(Exists(accreditations.filter(cab=OuterRef("pk"))))
     if province:
         cabs = cabs.filter(province=province)
     q = " ".join(q.split())
     if q:
-        cabs = cabs.filter(
-            Q(name_zh__contains=q)
-            | Q(name_en__icontains=q)
-            | Q(credit_code=q.upper())
-            | Q(pk__in=accreditations.filter(number__icontains=q).values("cab_id"))
-        )
+        code = normalise_credit_code(q)
+        if credit_code_problem(code) is None:
+            cabs = cabs.filter(credit_code=code)
+        else:
+            matches = Q(name_zh__contains=q)
+            if q.isascii():
+                matches |= Q(name_en__icontains=q)
+            if any(char.isdigit() for char in q):
+                matches |= Q(pk__in=accreditations.filter(number__icontains=q).values("cab_id"))
+            cabs = cabs.filter(matches)
     return cabs.prefetch_related(
         Prefetch("accreditations", queryset=public_accreditation_qs(), to_attr="public_accreditations")
     ).order_by(pinyin_order("name_zh"), "pk")
