@@ -88,7 +88,8 @@ else:
 
 # Celery: a real broker when REDIS_URL is set; otherwise every task runs in-process, at once.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
+# The test suite sets CELERY_TASK_ALWAYS_EAGER=1 even with REDIS_URL: no worker runs during tests.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=REDIS_URL is None)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60

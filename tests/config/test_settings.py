@@ -96,3 +96,19 @@ def test_with_database_and_redis_urls_the_portal_uses_postgresql_and_a_real_brok
         ["config.db.postgresql", "False", "redis://cache.internal:6379/0", "True"],
         "",
     )
+
+
+def test_the_test_suite_can_run_tasks_in_process_while_redis_serves_the_cache() -> None:
+    result = run_in_fresh_process(
+        ["-c", PRINT_SETTINGS],
+        DEBUG="1",
+        DATABASE_URL="postgres://portal@db.internal:5432/portal",
+        REDIS_URL="redis://cache.internal:6379/0",
+        CELERY_TASK_ALWAYS_EAGER="1",
+    )
+
+    assert (result.returncode, result.stdout.split(), result.stderr) == (
+        0,
+        ["config.db.postgresql", "True", "redis://cache.internal:6379/0", "True"],
+        "",
+    )
