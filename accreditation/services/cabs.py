@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accreditation.choices import CAB_TRANSITIONS, CabStatus
 from accreditation.models import Cab, CabContact, CabSite
 from accreditation.services.guards import (
+    assign_changes,
     field_values,
     full_clean_or_raise,
     require_cab_admin_or_secretariat,
@@ -74,29 +75,23 @@ def cab_create(*, actor: User | None, reason: str = "", **values: Any) -> Cab:
 @transaction.atomic
 def cab_update(*, cab: Cab, actor: User | None, reason: str = "", **values: Any) -> Cab:
     require_secretariat(actor)
-    unknown = set(values) - set(CAB_FIELDS)
-    if unknown:
-        raise TypeError(f"cab_update() got unexpected fields: {sorted(unknown)}")
     cab = Cab.objects.select_for_update().get(pk=cab.pk)
     if "credit_code" in values:
         values["credit_code"] = normalise_credit_code(values["credit_code"])
-    changed = [name for name, value in values.items() if getattr(cab, name) != value]
-    if not changed:
+    old = assign_changes(cab, values, allowed=CAB_FIELDS)
+    if not old:
         return cab
-    old = field_values(cab, changed)
-    for name in changed:
-        setattr(cab, name, values[name])
     full_clean_or_raise(cab)
-    if "credit_code" in changed:
+    if "credit_code" in old:
         _refuse_duplicate_credit_code(cab.credit_code, exclude_pk=cab.pk)
-    cab.save(update_fields=[*changed, "updated_at"])
+    cab.save(update_fields=[*old, "updated_at"])
     audit_record(
         instance=cab,
         event_type="cab.updated",
         actor=actor,
         reason=reason,
         old_values=old,
-        new_values=field_values(cab, changed),
+        new_values=field_values(cab, list(old)),
         cab_id=cab.pk,
     )
     return cab
@@ -185,21 +180,18 @@ def cab_contact_add(*, cab: Cab, actor: User | None, reason: str = "", **values:
 def cab_contact_update(*, contact: CabContact, actor: User | None, reason: str = "", **values: Any) -> CabContact:
     require_cab_admin_or_secretariat(actor, contact.cab)
     contact = CabContact.objects.select_for_update().get(pk=contact.pk)
-    changed = [name for name, value in values.items() if name in CONTACT_FIELDS and getattr(contact, name) != value]
-    if not changed:
+    old = assign_changes(contact, values, allowed=CONTACT_FIELDS)
+    if not old:
         return contact
-    old = field_values(contact, changed)
-    for name in changed:
-        setattr(contact, name, values[name])
     full_clean_or_raise(contact, exclude=["cab"])
-    contact.save(update_fields=changed)
+    contact.save(update_fields=list(old))
     audit_record(
         instance=contact,
         event_type="cab.contact_updated",
         actor=actor,
         reason=reason,
         old_values=old,
-        new_values=field_values(contact, changed),
+        new_values=field_values(contact, list(old)),
         cab_id=contact.cab_id,
     )
     return contact

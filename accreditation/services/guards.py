@@ -67,3 +67,18 @@ def full_clean_or_raise(instance: models.Model, *, exclude: list[str] | None = N
 
 def field_values(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     return {name: getattr(instance, name) for name in fields}
+
+
+def assign_changes(instance: models.Model, values: Mapping[str, Any], *, allowed: list[str]) -> dict[str, Any]:
+    """Set ``values`` on ``instance``; return the old value of each field that changed.
+
+    An empty result means there is nothing to save or audit. A field outside ``allowed`` is a
+    programming error, not bad input, and raises ``TypeError``.
+    """
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise TypeError(f"{type(instance).__name__} fields that cannot be changed here: {unknown}")
+    old = {name: getattr(instance, name) for name, value in values.items() if getattr(instance, name) != value}
+    for name in old:
+        setattr(instance, name, values[name])
+    return old

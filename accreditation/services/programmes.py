@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accreditation.models import Programme
-from accreditation.services.guards import field_values, full_clean_or_raise, require_secretariat
+from accreditation.services.guards import assign_changes, field_values, full_clean_or_raise, require_secretariat
 from core.audit import audit_record
 from core.errors import DomainError
 from core.models import User
@@ -47,26 +47,20 @@ def _check_pattern(pattern: str) -> None:
 @transaction.atomic
 def programme_update(*, programme: Programme, actor: User | None, reason: str = "", **values: Any) -> Programme:
     require_secretariat(actor)
-    unknown = set(values) - set(PROGRAMME_FIELDS)
-    if unknown:
-        raise TypeError(f"programme_update() got unexpected fields: {sorted(unknown)}")
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    changed = [name for name, value in values.items() if getattr(programme, name) != value]
-    if not changed:
+    old = assign_changes(programme, values, allowed=PROGRAMME_FIELDS)
+    if not old:
         return programme
-    old = field_values(programme, changed)
-    for name in changed:
-        setattr(programme, name, values[name])
-    if "number_pattern" in changed:
+    if "number_pattern" in old:
         _check_pattern(programme.number_pattern)
     full_clean_or_raise(programme)
-    programme.save(update_fields=changed)
+    programme.save(update_fields=list(old))
     audit_record(
         instance=programme,
         event_type="programme.updated",
         actor=actor,
         reason=reason,
         old_values=old,
-        new_values=field_values(programme, changed),
+        new_values=field_values(programme, list(old)),
     )
     return programme

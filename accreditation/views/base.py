@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from django.contrib import messages
@@ -29,7 +30,7 @@ class SecretariatRequiredMixin(UserPassesTestMixin):
         return is_secretariat(self.request.user)
 
 
-class ServiceFormView(FormView):
+class ServiceFormView(FormView, ABC):
     """GET shows the form; POST calls one service through ``perform``.
 
     A refused move puts the service's message on the form and answers the page again; nothing
@@ -43,11 +44,13 @@ class ServiceFormView(FormView):
     danger = False
     object: Any
 
+    @abstractmethod
     def get_object(self) -> Any:
-        raise NotImplementedError
+        """Each concrete view says this."""
 
+    @abstractmethod
     def perform(self, form: Any) -> Any:
-        raise NotImplementedError
+        """Each concrete view says this."""
 
     def get_intro(self) -> str | Promise:
         return self.intro
@@ -55,11 +58,13 @@ class ServiceFormView(FormView):
     def success_message(self, result: Any) -> str | Promise:
         return ""
 
+    @abstractmethod
     def success_url_for(self, result: Any) -> str:
-        raise NotImplementedError
+        """Each concrete view says this."""
 
+    @abstractmethod
     def cancel_url(self) -> str:
-        raise NotImplementedError
+        """Each concrete view says this."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.object = self.get_object()
