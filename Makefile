@@ -17,7 +17,7 @@ DEV_ENV := env -u SECRET_KEY -u SECRET_KEY_FILE DEBUG=1
 # The embedded default: no PostgreSQL, no Redis.
 EMBEDDED_ENV := env -u SECRET_KEY -u SECRET_KEY_FILE -u DATABASE_URL -u REDIS_URL DEBUG=1
 
-.PHONY: help run worker beat migrate demo messages compilemessages lint test clean distclean \
+.PHONY: help run worker beat migrate demo messages compilemessages lint test bench clean distclean \
 	venv venv-dev debian-packages db
 
 help:
@@ -29,6 +29,7 @@ help:
 	@echo "make demo      load the demonstration data and print its logins"
 	@echo "make messages  extract zh_Hans translation strings into locale/, then compile them"
 	@echo "make lint      ruff check, ruff format --check, mypy"
+	@echo "make bench     benchmarks against PostgreSQL (BENCH_DATABASE_URL, default portal_bench)"
 	@echo "make clean     remove caches and collected static files (keeps .venv and var/)"
 	@echo "make distclean clean, and remove .venv and var/ (the SQLite database)"
 
@@ -89,6 +90,10 @@ messages: venv
 	$(DEV_ENV) $(PY) manage.py compilemessages $(I18N_IGNORE)
 
 # --- checks -------------------------------------------------------------------------------
+
+# Benchmarks print figures; they are not tests. They fill their own PostgreSQL database.
+bench: venv-dev
+	$(DEV_ENV) $(PY) bench/directory_search.py
 
 lint: venv-dev
 	$(BIN)/ruff check .
