@@ -17,4 +17,5 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("", include("core.urls")),
     path("", include("accreditation.urls")),
+    path("", include("assessors.urls")),
 ]
