@@ -70,6 +70,7 @@ migrate: venv db | var
 
 demo: venv | var
 	$(DEV_ENV) $(PY) manage.py seed_demo
+	$(DEV_ENV) $(PY) manage.py seed_demo_assessors
 
 worker: venv | var
 	$(DEV_ENV) $(BIN)/celery -A config worker --loglevel INFO

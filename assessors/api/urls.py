@@ -1,6 +1,19 @@
 """The assessors app's API routes, mounted under /api/ by ``config.api_urls``."""
 
-from django.urls import URLPattern
+from rest_framework.routers import SimpleRouter
+
+from assessors.api import views
 
 app_name = "assessors_api"
-urlpatterns: list[URLPattern] = []
+
+# SimpleRouter: the API root at /api/ belongs to the register's router.
+router = SimpleRouter()
+router.register("assessors", views.AssessorViewSet, basename="assessor")
+router.register("competence-codes", views.CompetenceCodeViewSet, basename="competence-code")
+router.register("qualifications", views.QualificationViewSet, basename="qualification")
+router.register("competences", views.CompetenceViewSet, basename="competence")
+router.register("training-records", views.TrainingRecordViewSet, basename="training-record")
+router.register("conflicts", views.ConflictViewSet, basename="conflict")
+router.register("unavailability", views.UnavailabilityViewSet, basename="unavailability")
+
+urlpatterns = router.urls
