@@ -105,3 +105,6 @@ class ScopeVersionAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     list_select_related = ("accreditation",)
     inlines = [ScopeItemInline]
+
+
+from accreditation import admin_applications  # noqa: E402, F401  (registers the application admins)

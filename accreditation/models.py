@@ -369,3 +369,10 @@ class AccreditationUserObjectPermission(UserObjectPermissionBase):
 
 class AccreditationGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Accreditation, on_delete=models.CASCADE)
+
+
+# Applications live in their own module; importing them here registers them with the app.
+from accreditation.models_applications import Application as Application  # noqa: E402
+from accreditation.models_applications import ApplicationDocument as ApplicationDocument  # noqa: E402
+from accreditation.models_applications import ApplicationScopeItem as ApplicationScopeItem  # noqa: E402
+from accreditation.models_applications import Holiday as Holiday  # noqa: E402

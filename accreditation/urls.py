@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accreditation.views import cab_home, directory, register, scopes
+from accreditation.views import applications, cab_home, directory, register, scopes
 
 app_name = "accreditation"
 
@@ -57,6 +57,40 @@ urlpatterns = [
         "cab/<int:pk>/contacts/<int:contact_pk>/edit/",
         cab_home.CabHomeContactUpdateView.as_view(),
         name="cab_home_contact_update",
+    ),
+    # Applications and the acceptance review.
+    path("applications/", applications.ApplicationListView.as_view(), name="application_list"),
+    path("applications/new/", applications.ApplicationCreateView.as_view(), name="application_create"),
+    path("applications/queue/", applications.AcceptanceQueueView.as_view(), name="application_queue"),
+    path("applications/<int:pk>/", applications.ApplicationDetailView.as_view(), name="application_detail"),
+    path("applications/<int:pk>/edit/", applications.ApplicationUpdateView.as_view(), name="application_update"),
+    path(
+        "applications/<int:pk>/items/new/", applications.ApplicationItemAddView.as_view(), name="application_item_add"
+    ),
+    path(
+        "applications/<int:pk>/documents/new/",
+        applications.ApplicationDocumentAddView.as_view(),
+        name="application_document_add",
+    ),
+    path("applications/<int:pk>/submit/", applications.ApplicationSubmitView.as_view(), name="application_submit"),
+    path(
+        "applications/<int:pk>/withdraw/", applications.ApplicationWithdrawView.as_view(), name="application_withdraw"
+    ),
+    path("applications/<int:pk>/review/", applications.ApplicationReviewView.as_view(), name="application_review"),
+    path(
+        "applications/items/<int:pk>/remove/",
+        applications.ApplicationItemRemoveView.as_view(),
+        name="application_item_remove",
+    ),
+    path(
+        "applications/documents/<int:pk>/remove/",
+        applications.ApplicationDocumentRemoveView.as_view(),
+        name="application_document_remove",
+    ),
+    path(
+        "applications/documents/<int:pk>/download/",
+        applications.ApplicationDocumentDownloadView.as_view(),
+        name="application_document_download",
     ),
     path("invitations/<str:token>/", cab_home.InvitationAcceptView.as_view(), name="invitation_accept"),
 ]

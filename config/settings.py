@@ -127,6 +127,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# The largest document a CAB may attach to an application (bytes).
+APPLICATION_DOCUMENT_MAX_BYTES = env.int("APPLICATION_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024, minimum=1)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -203,6 +205,7 @@ SPECTACULAR_SETTINGS = {
         "CabStatusEnum": "accreditation.choices.CabStatus",
         "CabKindEnum": "accreditation.choices.CabKind",
         "ProvinceEnum": "accreditation.choices.Province",
+        "ApplicationStatusEnum": "accreditation.choices_applications.ApplicationStatus",
     },
 }
 

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from accreditation.api import views
+from accreditation.api import applications, views
 
 app_name = "accreditation_api"
 
@@ -17,6 +17,9 @@ router.register("accreditations", views.AccreditationViewSet, basename="accredit
 router.register("scope-versions", views.ScopeVersionViewSet, basename="scope-version")
 router.register("scope-items", views.ScopeItemViewSet, basename="scope-item")
 router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
+router.register("applications", applications.ApplicationViewSet, basename="application")
+router.register("application-items", applications.ApplicationItemViewSet, basename="application-item")
+router.register("application-documents", applications.ApplicationDocumentViewSet, basename="application-document")
 router.register("public/cabs", views.PublicCabViewSet, basename="public-cab")
 
 urlpatterns = [

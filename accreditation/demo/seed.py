@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from accreditation.choices import AccreditationStatus, ScopeVersionStatus
 from accreditation.demo import people
+from accreditation.demo.applications import seed_applications
 from accreditation.demo.bodies import (
     ASSESSED_BODY,
     BODIES,
@@ -572,6 +573,14 @@ def seed_demo(*, today: dt.date | None = None) -> SeedReport:
     _ensure_member(lab, users["lab_user"], actor, is_admin=False)
     _ensure_member(cb, users["cb_admin"], actor, is_admin=True)
     _ensure_view_grant(_cab_of(ASSESSED_BODY), users["assessor"], actor)
+    seed_applications(
+        lab=lab,
+        lab_admin=users["lab_admin"],
+        lab_user=users["lab_user"],
+        cb=cb,
+        cb_admin=users["cb_admin"],
+        secretariat=actor,
+    )
 
     report.audit_events_written = AuditEvent.objects.count() - events_before
     report.accreditations_created = Accreditation.objects.count() - accreditations_before

@@ -12,6 +12,7 @@ import random
 from collections import Counter
 from collections.abc import Iterator
 from io import StringIO
+from pathlib import Path
 from typing import Any, Literal
 
 import pytest
@@ -33,7 +34,7 @@ from accreditation.demo.identifiers import (
     organisation_code_check_character,
 )
 from accreditation.demo.seed import DEMO_PASSWORD, demo_credit_code
-from accreditation.models import Accreditation, Cab, CabMembership, Programme, ScopeVersion
+from accreditation.models import Accreditation, Application, Cab, CabMembership, Programme, ScopeVersion
 from accreditation.scope_shapes import clean_attributes
 from accreditation.selectors import cab_qs_for, directory_search
 from accreditation.validators import credit_code_problem
@@ -65,9 +66,10 @@ def login_table(output: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def first_run(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+def first_run(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[str]:
     """The output of the first run on an empty register; the register stays seeded for the module."""
-    with django_db_blocker.unblock(), override_settings(**DEMO_SETTINGS):
+    media = tmp_path_factory.mktemp("demo-media")  # the demo applications' documents
+    with django_db_blocker.unblock(), override_settings(**DEMO_SETTINGS, MEDIA_ROOT=media):
         outer = transaction.atomic()
         outer.__enter__()
         try:
@@ -80,6 +82,12 @@ def first_run(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
 @pytest.fixture
 def seeded(first_run: str, db: None) -> str:
     return first_run
+
+
+@pytest.fixture(autouse=True)
+def demo_media(settings: Any, tmp_path: Path) -> None:
+    """Runs of the seed inside a test store the demo applications' documents in a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
 
 
 # --- the first run --------------------------------------------------------------------------------
@@ -210,7 +218,13 @@ def test_applicants_have_a_draft_scope_and_stay_out_of_the_public_directory(seed
 
 
 def test_the_trail_tells_the_whole_story_as_the_demo_secretariat_and_verifies(seeded: str) -> None:
-    assert set(AuditEvent.objects.values_list("actor_label", flat=True)) == {"secretariat"}
+    # The register is the secretariat's; the demo applications are written by the CABs' own users.
+    assert set(
+        AuditEvent.objects.exclude(aggregate_type="accreditation.application").values_list("actor_label", flat=True)
+    ) == {"secretariat"}
+    assert set(
+        AuditEvent.objects.filter(aggregate_type="accreditation.application").values_list("actor_label", flat=True)
+    ) == {"secretariat", "lab-admin", "lab-user", "cb-admin"}
     assert AuditEvent.objects.filter(event_type="accreditation.granted").count() == 69
     assert verify_chain().ok
 
@@ -343,3 +357,15 @@ def test_every_catalogue_item_is_a_valid_scope_item_of_the_programmes_that_use_i
             assert clean_attributes(shape, template.attributes) == template.attributes, (catalogue, template)
             assert clean_attributes(shape, template.first_issue()) == template.first_issue(), (catalogue, template)
     assert {catalogue for catalogue, _ in used} == set(CATALOGUES)
+
+
+def test_the_demo_holds_applications_in_each_state_of_the_acceptance_review(seeded: str) -> None:
+    lab, cb = Cab.objects.get(applications__type="reduction"), Cab.objects.get(applications__type="initial")
+    assert sorted(Application.objects.filter(cab=lab).values_list("type", "status")) == [
+        ("change", "accepted"),
+        ("extension", "draft"),
+        ("extension", "submitted"),
+        ("reduction", "returned"),
+    ]
+    assert list(Application.objects.filter(cab=cb).values_list("type", "status")) == [("initial", "submitted")]
+    assert all(a.items.exists() for a in Application.objects.exclude(type="change"))
