@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pytest_django.fixtures import SettingsWrapper
 
 from accreditation.models import Accreditation, Application, ApplicationDocument, Cab
 from accreditation.services.applications import (
@@ -120,7 +121,7 @@ def test_a_type_outside_the_list_is_refused_by_its_name(
 
 
 def test_a_file_over_the_size_limit_is_refused(
-    draft: Application, cab_user: User, media: Path, settings: object
+    draft: Application, cab_user: User, media: Path, settings: SettingsWrapper
 ) -> None:
     settings.APPLICATION_DOCUMENT_MAX_BYTES = 1024
 
