@@ -6,10 +6,10 @@ Chen is a plain member of ``cab``; ``accreditation`` is ``cab`` accredited under
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from pytest_django.fixtures import SettingsWrapper
 
 from accreditation.models import Accreditation, Application, ApplicationDocument, Cab
 from accreditation.services.applications import (
@@ -120,9 +120,7 @@ def test_a_type_outside_the_list_is_refused_by_its_name(
     )
 
 
-def test_a_file_over_the_size_limit_is_refused(
-    draft: Application, cab_user: User, media: Path, settings: SettingsWrapper
-) -> None:
+def test_a_file_over_the_size_limit_is_refused(draft: Application, cab_user: User, media: Path, settings: Any) -> None:
     settings.APPLICATION_DOCUMENT_MAX_BYTES = 1024
 
     with nothing_changes(media), pytest.raises(DomainError) as refused:
