@@ -28,6 +28,25 @@ from core.roles import Role
 from tests.accreditation.factories import CabFactory, CabMembershipFactory, UserFactory, programme
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run transactional tests last of all.
+
+    A transactional test empties every table when it ends, including the rows the data
+    migrations wrote (roles, programmes, code lists). pytest-django already runs them after the
+    tests marked for the database, but a test that reaches the database only through a fixture
+    it looks up by name (``request.getfixturevalue``) is not seen as one, and would run after.
+    """
+
+    def transactional(item: pytest.Item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in getattr(
+            item, "fixturenames", ()
+        )
+
+    items.sort(key=transactional)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     """PBKDF2's deliberate slowness protects real passwords; tests need none of it."""
