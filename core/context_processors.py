@@ -6,12 +6,15 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from core.notifications import unread_count
 from core.roles import Role, roles_of
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     roles = roles_of(request.user)
+    user = request.user
     return {
+        "unread_notifications": unread_count(user) if user.is_authenticated else 0,
         "portal_roles": roles,
         "is_secretariat": request.user.is_authenticated
         and (request.user.is_superuser or Role.SECRETARIAT.value in roles),

@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.generic import RedirectView
+from django.views import View
+from django.views.generic import ListView, RedirectView
 
+from core.models import Notification, User
+from core.notifications import notification_mark_read, notifications_mark_all_read, notifications_of, render
 from core.roles import is_staff_reader
 
 
@@ -25,3 +32,39 @@ class HomeView(RedirectView):
         if is_staff_reader(user):
             return reverse("accreditation:cab_list")
         return reverse("accreditation:cab_home")
+
+
+class InboxView(LoginRequiredMixin, ListView):
+    """The signed-in user's notifications, newest first, each in the reader's language."""
+
+    template_name = "core/inbox.html"
+    paginate_by = 30
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        return notifications_of(current_user(self.request))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["messages_rendered"] = [(n, *render(n)) for n in context["page_obj"]]
+        return context
+
+
+class NotificationOpenView(LoginRequiredMixin, View):
+    """Mark one notification read (POST) and go to what it is about."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        notification = get_object_or_404(notifications_of(current_user(request)), pk=pk)
+        notification_mark_read(notification=notification)
+        return redirect(notification.link or reverse("inbox"))
+
+
+class NotificationReadAllView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        notifications_mark_all_read(user=current_user(request))
+        return redirect("inbox")
+
+
+def current_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user

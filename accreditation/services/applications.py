@@ -49,6 +49,7 @@ from accreditation.models import (
     Programme,
     ScopeItem,
 )
+from accreditation.notifications import notify_application_reviewed, notify_application_submitted
 from accreditation.scope_shapes import MAX_TEXT_LENGTH, clean_attributes
 from accreditation.services.accreditations import accreditation_open
 from accreditation.services.guards import require_secretariat, require_transition
@@ -517,6 +518,7 @@ def application_submit(*, application: Application, actor: User) -> Application:
         old_values={"status": old_status},
         new_values={"status": application.status, "review_due_on": application.review_due_on},
     )
+    notify_application_submitted(application, actor)
     return application
 
 
@@ -634,6 +636,7 @@ def _review(
             "accreditation": application.accreditation_id,
         },
     )
+    notify_application_reviewed(application, actor)
     return application
 
 

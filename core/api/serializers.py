@@ -5,7 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
-from core.models import User
+from core.models import Notification, User
+from core.notifications import render
 from core.roles import Role, roles_of
 
 
@@ -62,3 +63,25 @@ class CurrentUserSerializer(UserSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Role.choices)))
     def get_roles(self, user: User) -> list[str]:
         return sorted(roles_of(user))
+
+
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
+    """A message of the user's inbox, in the language the request asks for."""
+
+    subject = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "subject", "body", "link", "created_at", "read_at"]
+        read_only_fields = fields
+
+    def get_subject(self, notification: Notification) -> str:
+        return render(notification)[0]
+
+    def get_body(self, notification: Notification) -> str:
+        return render(notification)[1]
+
+
+class ReadAllSerializer(serializers.Serializer):
+    marked_read = serializers.IntegerField()

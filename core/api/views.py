@@ -1,20 +1,30 @@
-"""Core endpoints: exchanging a user name and password for an API token."""
+"""Core endpoints: exchanging a user name and password for an API token, and the user's inbox."""
 
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.serializers import TokenRequestSerializer, TokenSerializer, error_responses
+from core.api.serializers import (
+    NotificationSerializer,
+    ReadAllSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    error_responses,
+)
 from core.api.throttling import PortalScopedRateThrottle, rate_of
 from core.errors import DomainError
+from core.models import Notification, User
+from core.notifications import notification_mark_read, notifications_mark_all_read, notifications_of
 
 
 class TokenObtainView(APIView):
@@ -51,3 +61,30 @@ class TokenObtainView(APIView):
         # The token is authentication state, not register data: no service or audit event.
         token, _created = Token.objects.get_or_create(user=user)
         return Response(TokenSerializer({"token": token.key}).data, status=status.HTTP_200_OK)
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Notification]):
+    """The signed-in user's inbox; nobody sees anyone else's messages."""
+
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False) or not isinstance(user, User):
+            return Notification.objects.none()  # schema generation, or a request not signed in
+        return notifications_of(user)
+
+    @extend_schema(request=None, responses={200: NotificationSerializer, **error_responses(401, 404)})
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str | None = None) -> Response:
+        notification = self.get_object()
+        notification_mark_read(notification=notification)
+        notification.refresh_from_db()
+        return Response(NotificationSerializer(notification, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses={200: ReadAllSerializer, **error_responses(401)})
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        return Response({"marked_read": notifications_mark_all_read(user=user)})
