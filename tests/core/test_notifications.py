@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +11,7 @@ from django.utils import translation
 from accreditation.choices_applications import checklist_for
 from accreditation.models import Accreditation, Application, Cab
 from accreditation.services.applications import application_accept, application_return
+from core.errors import NotPermitted
 from core.models import Notification, User
 from core.notifications import render
 from core.tasks import send_notification_emails
@@ -76,9 +76,10 @@ def test_accepting_tells_the_cab(submitted: Application, secretariat: User, cab_
 def test_a_refused_move_notifies_nobody(submitted: Application, cab_user: User) -> None:
     before = Notification.objects.count()
 
-    with pytest.raises(Exception):  # noqa: B017, PT011 - any refusal; the point is what did not happen
+    with pytest.raises(NotPermitted) as refused:
         application_return(application=submitted, actor=cab_user, reasons="not mine to return")
 
+    assert refused.value.code == "not_secretariat"
     assert Notification.objects.count() == before
 
 
@@ -143,5 +144,3 @@ def test_the_header_counts_unread_messages(client_for: Any, submitted: Applicati
     page = client_for(secretariat).get("/directory/").content.decode()
 
     assert 'class="count" aria-label="1 unread message">1</span>' in page
-
-
