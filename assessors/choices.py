@@ -52,3 +52,56 @@ class ConflictKind(models.TextChoices):
     CONSULTANCY = "consultancy", _("Consultancy")
     TRAINING_GIVEN = "training_given", _("Training given")
     FINANCIAL_TIES = "financial_ties", _("Financial ties")
+
+
+class AssessmentKind(models.TextChoices):
+    DOCUMENT_REVIEW = "document_review", _("Document review")
+    ON_SITE = "on_site", _("On-site assessment")
+    REMOTE = "remote", _("Remote assessment")
+    HYBRID = "hybrid", _("Hybrid assessment")
+    WITNESS = "witness", _("Witness assessment")
+    EXTENSION = "extension", _("Extension assessment")
+
+
+class AssessmentStatus(models.TextChoices):
+    PLANNING = "planning", _("Planning")
+    TEAM_CONFIRMED = "team_confirmed", _("Team confirmed")
+
+
+_S = AssessmentStatus
+# Later issues (reports, findings, decisions) continue the table from ``team_confirmed``.
+ASSESSMENT_TRANSITIONS: dict[str, set[str]] = {
+    _S.PLANNING: {_S.TEAM_CONFIRMED},
+    _S.TEAM_CONFIRMED: set(),
+}
+
+
+class TeamRole(models.TextChoices):
+    LEAD_ASSESSOR = "lead_assessor", _("Lead assessor")
+    ASSESSOR = "assessor", _("Assessor")
+    TECHNICAL_EXPERT = "technical_expert", _("Technical expert")
+    TRAINEE = "trainee", _("Trainee assessor")
+
+
+class TeamMemberStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    OBJECTED = "objected", _("Objected to by the CAB")
+    UPHELD = "upheld", _("Removed after objection")
+    DISMISSED = "dismissed", _("Objection dismissed")
+
+
+_T = TeamMemberStatus
+TEAM_MEMBER_TRANSITIONS: dict[str, set[str]] = {
+    _T.PROPOSED: {_T.CONFIRMED},
+    _T.CONFIRMED: {_T.ACCEPTED, _T.DECLINED, _T.OBJECTED},
+    _T.OBJECTED: {_T.UPHELD, _T.DISMISSED},
+    _T.ACCEPTED: set(),
+    _T.DECLINED: set(),
+    _T.UPHELD: set(),
+    _T.DISMISSED: {_T.ACCEPTED, _T.DECLINED},
+}
+#: Members in these statuses are on the team (they count for coverage, workload and access).
+ACTIVE_MEMBER_STATUSES = frozenset({_T.PROPOSED, _T.CONFIRMED, _T.ACCEPTED, _T.OBJECTED, _T.DISMISSED})

@@ -226,3 +226,10 @@ class Unavailability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessor} {self.start}–{self.end}"
+
+
+# Assessments and teams live in their own module; importing them here registers them with the app.
+from assessors.models_teams import Assessment as Assessment  # noqa: E402
+from assessors.models_teams import AssessmentGroupObjectPermission as AssessmentGroupObjectPermission  # noqa: E402
+from assessors.models_teams import AssessmentUserObjectPermission as AssessmentUserObjectPermission  # noqa: E402
+from assessors.models_teams import TeamMember as TeamMember  # noqa: E402

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessors import views
+from assessors import views, views_teams
 
 app_name = "assessors"
 
@@ -41,4 +41,21 @@ urlpatterns = [
         views.UnavailabilityRemoveView.as_view(),
         name="unavailability_remove",
     ),
+    path("assessments/mine/", views_teams.MyAssignmentsView.as_view(), name="my_assignments"),
+    path(
+        "applications/<int:pk>/plan-assessment/", views_teams.AssessmentCreateView.as_view(), name="assessment_create"
+    ),
+    path("assessments/<int:pk>/", views_teams.AssessmentDetailView.as_view(), name="assessment_detail"),
+    path("assessments/<int:pk>/propose/", views_teams.TeamProposeView.as_view(), name="team_propose"),
+    path("assessments/<int:pk>/confirm/", views_teams.TeamConfirmView.as_view(), name="team_confirm"),
+    path("assessments/<int:pk>/members/new/", views_teams.TeamMemberAddView.as_view(), name="team_member_add"),
+    path("assessments/members/<int:pk>/remove/", views_teams.TeamMemberRemoveView.as_view(), name="team_member_remove"),
+    path("assessments/members/<int:pk>/accept/", views_teams.TeamMemberAcceptView.as_view(), name="team_member_accept"),
+    path(
+        "assessments/members/<int:pk>/decline/",
+        views_teams.TeamMemberDeclineView.as_view(),
+        name="team_member_decline",
+    ),
+    path("assessments/members/<int:pk>/object/", views_teams.TeamMemberObjectView.as_view(), name="team_member_object"),
+    path("assessments/members/<int:pk>/rule/", views_teams.ObjectionRuleView.as_view(), name="objection_rule"),
 ]

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from assessors.api import views
+from assessors.api import views, views_teams
 
 app_name = "assessors_api"
 
@@ -15,5 +15,7 @@ router.register("competences", views.CompetenceViewSet, basename="competence")
 router.register("training-records", views.TrainingRecordViewSet, basename="training-record")
 router.register("conflicts", views.ConflictViewSet, basename="conflict")
 router.register("unavailability", views.UnavailabilityViewSet, basename="unavailability")
+router.register("assessments", views_teams.AssessmentViewSet, basename="assessment")
+router.register("team-members", views_teams.TeamMemberViewSet, basename="team-member")
 
 urlpatterns = router.urls

@@ -94,12 +94,13 @@ def test_the_register_list_needs_the_same_number_of_queries_for_more_cabs(
     client = client_for(secretariat)
     for cab in CabFactory.create_batch(2):
         accreditation_open(cab=cab, programme=programme("CL"), actor=secretariat)
-    # session, user, roles, programme choices, count, page of CABs, their accreditations with programmes
-    with django_assert_num_queries(7):
+    # session, user, roles, unread notifications, programme choices, count, page of CABs,
+    # their accreditations with programmes
+    with django_assert_num_queries(8):
         client.get("/register/")
     for cab in CabFactory.create_batch(8):
         accreditation_open(cab=cab, programme=programme("IB"), actor=secretariat)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/register/")
 
 
