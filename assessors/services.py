@@ -8,6 +8,7 @@ requests. A refused move raises a ``DomainError`` with a stable code and changes
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -165,30 +166,57 @@ def qualification_request(
     return qualification
 
 
-def _qualification_move(
-    *, qualification: Qualification, actor: User, target: str, reason: str, event_type: str, reason_required: bool
-) -> Qualification:
+def _decide(
+    *,
+    model: type[Qualification] | type[Competence],
+    pk: int,
+    transitions: Mapping[str, set[str]],
+    labels: Any,
+    actor: User,
+    target: str,
+    reason: str,
+    reason_required: bool,
+    event_type: str,
+) -> Any:
+    """The secretariat's decision on a qualification or a competence: one guarded, audited move."""
     require_secretariat(actor)
-    qualification = Qualification.objects.select_for_update().select_related("assessor").get(pk=qualification.pk)
-    _require_not_own_request(actor, qualification.assessor)
-    require_transition(QUALIFICATION_TRANSITIONS, qualification.status, target, QualificationStatus)
+    record = model.objects.select_for_update().select_related("assessor").get(pk=pk)
+    _require_not_own_request(actor, record.assessor)
+    require_transition(transitions, record.status, target, labels)
     if reason_required and not reason.strip():
         raise DomainError("reason_required", _("Give a reason: it is kept in the audit trail."))
-    old_status = qualification.status
-    qualification.status = target
-    qualification.decided_by = actor
-    qualification.decided_at = timezone.now()
-    qualification.reason = reason.strip()
-    qualification.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    old_status = record.status
+    record.status = target
+    record.decided_by = actor
+    record.decided_at = timezone.now()
+    record.reason = reason.strip()
+    record.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     audit_record(
-        instance=qualification,
+        instance=record,
         event_type=event_type,
         actor=actor,
-        reason=qualification.reason,
+        reason=record.reason,
         old_values={"status": old_status},
         new_values={"status": target},
     )
-    return qualification
+    return record
+
+
+def _qualification_move(
+    *, qualification: Qualification, actor: User, target: str, reason: str, event_type: str, reason_required: bool
+) -> Qualification:
+    decided: Qualification = _decide(
+        model=Qualification,
+        pk=qualification.pk,
+        transitions=QUALIFICATION_TRANSITIONS,
+        labels=QualificationStatus,
+        actor=actor,
+        target=target,
+        reason=reason,
+        reason_required=reason_required,
+        event_type=event_type,
+    )
+    return decided
 
 
 @transaction.atomic
@@ -280,27 +308,18 @@ def competence_request(*, profile: AssessorProfile, actor: User, code: Competenc
 
 
 def _competence_move(*, competence: Competence, actor: User, target: str, reason: str, event_type: str) -> Competence:
-    require_secretariat(actor)
-    competence = Competence.objects.select_for_update().select_related("assessor").get(pk=competence.pk)
-    _require_not_own_request(actor, competence.assessor)
-    require_transition(COMPETENCE_TRANSITIONS, competence.status, target, CompetenceStatus)
-    if target == CompetenceStatus.REJECTED and not reason.strip():
-        raise DomainError("reason_required", _("Give a reason: it is kept in the audit trail."))
-    old_status = competence.status
-    competence.status = target
-    competence.decided_by = actor
-    competence.decided_at = timezone.now()
-    competence.reason = reason.strip()
-    competence.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    audit_record(
-        instance=competence,
-        event_type=event_type,
+    decided: Competence = _decide(
+        model=Competence,
+        pk=competence.pk,
+        transitions=COMPETENCE_TRANSITIONS,
+        labels=CompetenceStatus,
         actor=actor,
-        reason=competence.reason,
-        old_values={"status": old_status},
-        new_values={"status": target},
+        target=target,
+        reason=reason,
+        reason_required=target == CompetenceStatus.REJECTED,
+        event_type=event_type,
     )
-    return competence
+    return decided
 
 
 @transaction.atomic
