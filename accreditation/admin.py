@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.forms import ModelForm
 from django.http import HttpRequest
 
@@ -20,7 +21,7 @@ from accreditation.models import (
     ScopeItem,
     ScopeVersion,
 )
-from accreditation.services.programmes import PROGRAMME_FIELDS, programme_update
+from accreditation.services.programmes import PROGRAMME_FIELDS, check_number_pattern, programme_update
 from core.errors import DomainError
 
 
@@ -46,9 +47,26 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class ProgrammeAdminForm(ModelForm):
+    """Checks the number pattern before saving, so a bad one is a form error, not a failed save."""
+
+    class Meta:
+        model = Programme
+        fields = PROGRAMME_FIELDS
+
+    def clean_number_pattern(self) -> str:
+        pattern: str = self.cleaned_data["number_pattern"]
+        try:
+            check_number_pattern(pattern)
+        except DomainError as exc:
+            raise ValidationError(str(exc.message), code=exc.code) from exc
+        return pattern
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ("code", "name_zh", "name_en", "standard", "number_pattern", "certificate_validity_months")
+    form = ProgrammeAdminForm
     readonly_fields = ("code", "cab_kind", "scope_shape")
     fields = ("code", "cab_kind", "scope_shape", *PROGRAMME_FIELDS)
 

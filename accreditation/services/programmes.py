@@ -32,7 +32,8 @@ PROGRAMME_FIELDS = [
 ]
 
 
-def _check_pattern(pattern: str) -> None:
+def check_number_pattern(pattern: str) -> None:
+    """Refuse a pattern that does not number accreditations with exactly ``{n}``."""
     try:
         formatted = pattern.format(n=1)
     except (KeyError, IndexError, ValueError) as exc:
@@ -52,7 +53,7 @@ def programme_update(*, programme: Programme, actor: User | None, reason: str = 
     if not old:
         return programme
     if "number_pattern" in old:
-        _check_pattern(programme.number_pattern)
+        check_number_pattern(programme.number_pattern)
     full_clean_or_raise(programme)
     programme.save(update_fields=list(old))
     audit_record(

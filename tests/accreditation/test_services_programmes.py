@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accreditation.services.programmes import programme_update
+from accreditation.services.programmes import PROGRAMME_FIELDS, programme_update
 from core.errors import DomainError, NotPermitted
 from core.models import AuditEvent, User
 from tests.accreditation.factories import programme
@@ -87,3 +87,19 @@ def test_a_superuser_edits_a_programme_in_the_admin_through_the_service(db: None
     assert response.status_code == 302
     assert programme("CL").nc_answer_deadline_days == 30
     assert AuditEvent.objects.get(event_type="programme.updated").new_values == {"nc_answer_deadline_days": 30}
+
+
+def test_a_bad_number_pattern_in_the_admin_is_a_form_error_and_changes_nothing(db: None) -> None:
+    admin = User.objects.create_superuser("root", "root@example.cn", "a-long-admin-password")
+    lab = programme("CL")
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(admin)
+    data = {name: getattr(lab, name) for name in PROGRAMME_FIELDS if name != "is_active"}
+    data.update(is_active="on", number_pattern="CNAS L")
+
+    response = client.post(f"/admin/accreditation/programme/{lab.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert "The number pattern must contain {n}" in response.content.decode()
+    assert programme("CL").number_pattern == "CNAS L{n:04d}"
+    assert not AuditEvent.objects.filter(event_type="programme.updated").exists()
