@@ -194,10 +194,10 @@ def propose_team(assessment: Assessment) -> Proposal:
             )
     eligible = {pk for pk in candidates if pk not in conflicted and pk in free}
 
-    coverage: dict[str, set[int]] = defaultdict(set)
-    for day in (assessment.planned_start,):
-        for code, holders in competence_coverage(programme=programme, on_date=day).items():
-            coverage[code] |= holders & eligible
+    coverage = {
+        code: holders & eligible
+        for code, holders in competence_coverage(programme=programme, on_date=assessment.planned_start).items()
+    }
     holds: dict[int, set[str]] = defaultdict(set)
     for code, holders in coverage.items():
         for holder in holders:
