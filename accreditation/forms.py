@@ -14,6 +14,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import fields_for_model
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accreditation.choices import (
@@ -245,8 +246,10 @@ class DirectorySearchForm(forms.Form):
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-        help_text=_("Part of the name (at least {count} characters), an accreditation number or a credit code.").format(
-            count=MIN_NAME_FRAGMENT
+        # format_lazy: a form field is built once, at import; the text must follow each request's language.
+        help_text=format_lazy(
+            _("Part of the name (at least {count} characters), an accreditation number or a credit code."),
+            count=MIN_NAME_FRAGMENT,
         ),
     )
     programme = forms.ModelChoiceField(

@@ -151,3 +151,11 @@ def test_the_public_page_of_a_withdrawn_accreditation_says_its_scope_is_no_longe
     response = client_for(None).get(f"/directory/{accreditation.cab_id}/")
     assertContains(response, '<span class="badge badge-withdrawn">Withdrawn</span>', html=True)
     assertContains(response, "Last published scope (issue 1), no longer valid")
+
+
+def test_the_search_help_follows_the_visitors_language(client_for) -> None:
+    english = client_for(None, language="en").get("/directory/").content.decode()
+    chinese = client_for(None, language="zh-hans").get("/directory/").content.decode()
+
+    assert "Part of the name (at least 2 characters)" in english
+    assert "名称的一部分（至少 2 个字符）" in chinese
