@@ -26,6 +26,7 @@ class ApplicationStatus(models.TextChoices):
     RETURNED = "returned", _("Returned for more information")
     NOT_ACCEPTED = "not_accepted", _("Not accepted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    DECIDED = "decided", _("Decided")
 
 
 _A = ApplicationStatus
@@ -33,7 +34,9 @@ APPLICATION_TRANSITIONS: dict[str, set[str]] = {
     _A.DRAFT: {_A.SUBMITTED, _A.WITHDRAWN},
     _A.SUBMITTED: {_A.ACCEPTED, _A.RETURNED, _A.NOT_ACCEPTED},
     _A.RETURNED: {_A.SUBMITTED, _A.WITHDRAWN},
-    _A.ACCEPTED: set(),
+    # Assessed, then decided; the CAB may still withdraw while it is being assessed.
+    _A.ACCEPTED: {_A.DECIDED, _A.WITHDRAWN},
+    _A.DECIDED: set(),
     _A.NOT_ACCEPTED: set(),
     _A.WITHDRAWN: set(),
 }
@@ -122,3 +125,11 @@ CHECKLISTS: dict[str, tuple[tuple[str, str | Promise], ...]] = {
 
 def checklist_for(application_type: str) -> tuple[tuple[str, str | Promise], ...]:
     return CHECKLISTS[application_type]
+
+
+class DecisionOutcome(models.TextChoices):
+    """The decision on one applied scope item, or on a change notification as a whole."""
+
+    GRANT = "grant", _("Grant")
+    REFUSE = "refuse", _("Refuse")
+    DEFER = "defer", _("Defer")

@@ -376,3 +376,7 @@ from accreditation.models_applications import Application as Application  # noqa
 from accreditation.models_applications import ApplicationDocument as ApplicationDocument  # noqa: E402
 from accreditation.models_applications import ApplicationScopeItem as ApplicationScopeItem  # noqa: E402
 from accreditation.models_applications import Holiday as Holiday  # noqa: E402
+
+# Decisions live in their own module; importing them here registers them with the app.
+from accreditation.models_decisions import Decision as Decision  # noqa: E402
+from accreditation.models_decisions import DecisionItem as DecisionItem  # noqa: E402

@@ -66,13 +66,19 @@ class AssessmentKind(models.TextChoices):
 class AssessmentStatus(models.TextChoices):
     PLANNING = "planning", _("Planning")
     TEAM_CONFIRMED = "team_confirmed", _("Team confirmed")
+    REPORTED = "reported", _("Report submitted, findings open")
+    COMPLETED = "completed", _("Completed, ready for decision")
 
 
 _S = AssessmentStatus
-# Later issues (reports, findings, decisions) continue the table from ``team_confirmed``.
+# ``reported`` → ``completed`` when every nonconformity is closed (or the report has none), or
+# when the secretariat closes the case after an answer deadline has passed. An amended report
+# that raises a new nonconformity takes a completed assessment back to ``reported``.
 ASSESSMENT_TRANSITIONS: dict[str, set[str]] = {
     _S.PLANNING: {_S.TEAM_CONFIRMED},
-    _S.TEAM_CONFIRMED: set(),
+    _S.TEAM_CONFIRMED: {_S.REPORTED},
+    _S.REPORTED: {_S.COMPLETED},
+    _S.COMPLETED: {_S.REPORTED},
 }
 
 
@@ -105,3 +111,67 @@ TEAM_MEMBER_TRANSITIONS: dict[str, set[str]] = {
 }
 #: Members in these statuses are on the team (they count for coverage, workload and access).
 ACTIVE_MEMBER_STATUSES = frozenset({_T.PROPOSED, _T.CONFIRMED, _T.ACCEPTED, _T.OBJECTED, _T.DISMISSED})
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    SUPERSEDED = "superseded", _("Superseded by an amendment")
+
+
+_R = ReportStatus
+#: A submitted report is locked; an amendment is a new version, and submitting it supersedes the old one.
+REPORT_TRANSITIONS: dict[str, set[str]] = {
+    _R.DRAFT: {_R.SUBMITTED},
+    _R.SUBMITTED: {_R.SUPERSEDED},
+    _R.SUPERSEDED: set(),
+}
+
+
+class Recommendation(models.TextChoices):
+    RECOMMEND = "recommend", _("Recommend")
+    RECOMMEND_WITH_CONDITIONS = "recommend_with_conditions", _("Recommend with conditions")
+    DO_NOT_RECOMMEND = "do_not_recommend", _("Do not recommend")
+
+
+class FindingKind(models.TextChoices):
+    NONCONFORMITY = "nonconformity", _("Nonconformity")
+    OBSERVATION = "observation", _("Observation")
+
+
+class FindingGrade(models.TextChoices):
+    """The grade of a nonconformity (observations have none)."""
+
+    MAJOR = "major", _("Major")
+    MINOR = "minor", _("Minor")
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", _("Open, waiting for the CAB's answer")
+    ANSWERED = "answered", _("Answered, waiting for the assessor")
+    CLOSED = "closed", _("Closed")
+    NOTED = "noted", _("Noted (observation)")
+
+
+_F = FindingStatus
+#: A nonconformity is answered by the CAB and accepted (closed) or rejected (open again) by an assessor.
+FINDING_TRANSITIONS: dict[str, set[str]] = {
+    _F.OPEN: {_F.ANSWERED},
+    _F.ANSWERED: {_F.CLOSED, _F.OPEN},
+    _F.CLOSED: set(),
+    _F.NOTED: set(),
+}
+
+
+class CorrectiveActionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+_CA = CorrectiveActionStatus
+CORRECTIVE_ACTION_TRANSITIONS: dict[str, set[str]] = {
+    _CA.SUBMITTED: {_CA.ACCEPTED, _CA.REJECTED},
+    _CA.ACCEPTED: set(),
+    _CA.REJECTED: set(),
+}

@@ -229,7 +229,15 @@ class Unavailability(models.Model):
 
 
 # Assessments and teams live in their own module; importing them here registers them with the app.
+# Reports, findings and corrective actions live in their own module.
+from assessors.models_reports import AssessmentReport as AssessmentReport  # noqa: E402
+from assessors.models_reports import CorrectiveAction as CorrectiveAction  # noqa: E402
+from assessors.models_reports import CorrectiveActionAttachment as CorrectiveActionAttachment  # noqa: E402
+from assessors.models_reports import Finding as Finding  # noqa: E402
+from assessors.models_reports import ItemRecommendation as ItemRecommendation  # noqa: E402
+from assessors.models_reports import ReportAttachment as ReportAttachment  # noqa: E402
 from assessors.models_teams import Assessment as Assessment  # noqa: E402
 from assessors.models_teams import AssessmentGroupObjectPermission as AssessmentGroupObjectPermission  # noqa: E402
 from assessors.models_teams import AssessmentUserObjectPermission as AssessmentUserObjectPermission  # noqa: E402
+from assessors.models_teams import RemoteSession as RemoteSession  # noqa: E402
 from assessors.models_teams import TeamMember as TeamMember  # noqa: E402

@@ -30,6 +30,19 @@ class Assessment(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.PLANNING
     )
+    ict_tools = models.TextField(
+        _("ICT used"),
+        blank=True,
+        max_length=2000,
+        help_text=_("For remote and hybrid assessments: the video, screen-sharing and file tools agreed with the CAB."),
+    )
+    ict_tested_on = models.DateField(_("ICT tested with the CAB on"), null=True, blank=True)
+    ict_security = models.TextField(
+        _("confidentiality and information security"),
+        blank=True,
+        max_length=2000,
+        help_text=_("How recordings, screen captures and shared documents are protected (IAF MD 4)."),
+    )
     proposal_warnings = models.JSONField(_("proposal warnings"), default=list, blank=True)
     proposal_excluded = models.JSONField(_("assessors excluded from the proposal"), default=list, blank=True)
     created_by = models.ForeignKey(
@@ -48,6 +61,38 @@ class Assessment(models.Model):
     @property
     def days(self) -> int:
         return (self.planned_end - self.planned_start).days + 1
+
+
+class RemoteSession(models.Model):
+    """One live session of a remote or hybrid assessment: when, with which ICT, who took part."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="remote_sessions", verbose_name=_("assessment")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    topic = models.CharField(_("topic"), max_length=300, help_text=_("What was assessed: a process, a witnessed test."))
+    ict = models.CharField(_("ICT used"), max_length=200, blank=True)
+    participants = models.TextField(
+        _("participants"), max_length=4000, help_text=_("One per line: name, organisation and role.")
+    )
+    site = models.CharField(_("site of the CAB"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment", "starts_at", "pk"]
+        verbose_name = _("remote session")
+        verbose_name_plural = _("remote sessions")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="remote_session_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M} {self.topic}"
 
 
 class TeamMember(models.Model):
