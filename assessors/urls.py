@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessors import views, views_teams
+from assessors import urls_findings, urls_reports, views, views_teams
 
 app_name = "assessors"
 
@@ -59,3 +59,6 @@ urlpatterns = [
     path("assessments/members/<int:pk>/object/", views_teams.TeamMemberObjectView.as_view(), name="team_member_object"),
     path("assessments/members/<int:pk>/rule/", views_teams.ObjectionRuleView.as_view(), name="objection_rule"),
 ]
+
+# Reports (and remote sessions) and findings (corrective actions) keep their routes in their own modules.
+urlpatterns += urls_reports.urlpatterns + urls_findings.urlpatterns

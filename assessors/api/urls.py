@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from assessors.api import views, views_teams
+from assessors.api import urls_findings, urls_reports, views, views_teams
 
 app_name = "assessors_api"
 
@@ -17,5 +17,8 @@ router.register("conflicts", views.ConflictViewSet, basename="conflict")
 router.register("unavailability", views.UnavailabilityViewSet, basename="unavailability")
 router.register("assessments", views_teams.AssessmentViewSet, basename="assessment")
 router.register("team-members", views_teams.TeamMemberViewSet, basename="team-member")
+
+urls_reports.register(router)
+urls_findings.register(router)
 
 urlpatterns = router.urls

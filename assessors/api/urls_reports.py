@@ -1,0 +1,7 @@
+"""API routes of assessment reports, registered on the assessors router by ``assessors.api.urls``."""
+
+from rest_framework.routers import SimpleRouter
+
+
+def register(router: SimpleRouter) -> None:
+    """Add this module's viewsets to the app's router."""

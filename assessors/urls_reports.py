@@ -1,0 +1,5 @@
+"""Pages of assessment reports, included by ``assessors.urls`` (namespace ``assessors``)."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
