@@ -7,3 +7,9 @@ class AssessorsConfig(AppConfig):
 
     name = "assessors"
     verbose_name = _("Assessors and assessments")
+
+    def ready(self) -> None:
+        from accreditation.hooks import provide_assessment_facts
+        from assessors.decision_facts import AssessorsFactsProvider
+
+        provide_assessment_facts(AssessorsFactsProvider())

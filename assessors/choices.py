@@ -150,15 +150,19 @@ class FindingStatus(models.TextChoices):
     OPEN = "open", _("Open, waiting for the CAB's answer")
     ANSWERED = "answered", _("Answered, waiting for the assessor")
     CLOSED = "closed", _("Closed")
+    LAPSED = "lapsed", _("Deadline passed without an accepted answer")
     NOTED = "noted", _("Noted (observation)")
 
 
 _F = FindingStatus
 #: A nonconformity is answered by the CAB and accepted (closed) or rejected (open again) by an assessor.
+#: Once its deadline has passed without an answer, the secretariat may close the case: it lapses,
+#: and the decision maker sees it as unresolved.
 FINDING_TRANSITIONS: dict[str, set[str]] = {
-    _F.OPEN: {_F.ANSWERED},
+    _F.OPEN: {_F.ANSWERED, _F.LAPSED},
     _F.ANSWERED: {_F.CLOSED, _F.OPEN},
     _F.CLOSED: set(),
+    _F.LAPSED: set(),
     _F.NOTED: set(),
 }
 
