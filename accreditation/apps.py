@@ -7,3 +7,9 @@ class AccreditationConfig(AppConfig):
 
     name = "accreditation"
     verbose_name = _("Accreditation register")
+
+    def ready(self) -> None:
+        from accreditation.work import register_panels
+        from core.dashboard import register_panels as add_panels
+
+        add_panels(register_panels)

@@ -11,5 +11,8 @@ class AssessorsConfig(AppConfig):
     def ready(self) -> None:
         from accreditation.hooks import provide_assessment_facts
         from assessors.decision_facts import AssessorsFactsProvider
+        from assessors.work import register_panels
+        from core.dashboard import register_panels as add_panels
 
         provide_assessment_facts(AssessorsFactsProvider())
+        add_panels(register_panels)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     # login, logout (POST only), password_change, password_reset and their confirmation pages.
     path("accounts/", include("django.contrib.auth.urls")),
+    path("work/", views.MyWorkView.as_view(), name="my_work"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
     path("inbox/<int:pk>/open/", views.NotificationOpenView.as_view(), name="notification_open"),
     path("inbox/read-all/", views.NotificationReadAllView.as_view(), name="notification_read_all"),

@@ -1,4 +1,4 @@
-"""The home page sends each visitor where their work is.
+"""The home page sends each visitor where their work is; "My work" gathers what waits for them.
 
 ``core`` sits below the apps it points to, so it names their pages by URL name and never
 imports them.
@@ -14,24 +14,37 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
-from django.views.generic import ListView, RedirectView
+from django.views.generic import ListView, RedirectView, TemplateView
 
+from core.dashboard import panels_for
 from core.models import Notification, User
 from core.notifications import notification_mark_read, notifications_mark_all_read, notifications_of, render
 from core.roles import is_staff_reader
 
 
 class HomeView(RedirectView):
-    """The public goes to the directory, accreditation-body staff to the register, everyone else
-    (CAB users and assessors) to their CAB home, which shows what they may see."""
+    """The public goes to the directory; everyone signed in to "My work"."""
 
     def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
-        user = self.request.user
-        if not user.is_authenticated:
+        if not self.request.user.is_authenticated:
             return reverse("accreditation:directory")
-        if is_staff_reader(user):
-            return reverse("accreditation:cab_list")
-        return reverse("accreditation:cab_home")
+        return reverse("my_work")
+
+
+class MyWorkView(LoginRequiredMixin, TemplateView):
+    """The queues that concern the signed-in user, contributed by each app (``core.dashboard``)."""
+
+    template_name = "core/my_work.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = current_user(self.request)
+        panels = panels_for(user)
+        return super().get_context_data(
+            panels=panels,
+            waiting=sum(panel.count for panel in panels),
+            is_staff_reader=is_staff_reader(user),
+            **kwargs,
+        )
 
 
 class InboxView(LoginRequiredMixin, ListView):

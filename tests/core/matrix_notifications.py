@@ -22,6 +22,7 @@ def _notification(world: World) -> dict[str, int]:
 
 ENTRIES: dict[str, list[Case]] = {
     "inbox": [Case(signed_in(OK))],
+    "my_work": [Case(signed_in(OK))],
     "notification_open": [Case(MINE_ONLY, method="post", kwargs=_notification)],
     "notification_read_all": [Case(signed_in(OK), method="post")],
     "core_api:notification-list": [api(signed_in(OK))],

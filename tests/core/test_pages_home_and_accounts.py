@@ -23,21 +23,22 @@ def test_the_public_is_sent_from_home_to_the_directory(client_for) -> None:
     assertRedirects(client_for(None).get("/"), "/directory/")
 
 
-@pytest.mark.parametrize("persona", ["secretariat", "decision_maker"])
-def test_accreditation_body_staff_are_sent_from_home_to_the_register(request, client_for, persona: str) -> None:
+@pytest.mark.parametrize("persona", ["secretariat", "decision_maker", "cab_user", "assessor"])
+def test_everyone_signed_in_lands_on_my_work(request, client_for, persona: str) -> None:
     user = request.getfixturevalue(persona)
-    assertRedirects(client_for(user).get("/"), "/register/")
+    assertRedirects(client_for(user).get("/"), "/work/")
 
 
-def test_a_cab_member_is_sent_from_home_to_their_cab(client_for, cab_user: User, cab: Cab) -> None:
+def test_a_cab_member_reaches_their_cab_from_my_work(client_for, cab_user: User, cab: Cab) -> None:
     response = client_for(cab_user).get("/", follow=True)
-    assert response.redirect_chain == [("/cab/", 302), (f"/cab/{cab.pk}/", 302)]
+    assertContains(response, 'href="/cab/"')
+    response = client_for(cab_user).get("/cab/", follow=True)
+    assert response.redirect_chain == [(f"/cab/{cab.pk}/", 302)]
     assertContains(response, "北京精准检测技术有限公司")
 
 
 def test_an_assessor_without_grants_is_told_they_have_no_cabs_yet(client_for, assessor: User) -> None:
-    response = client_for(assessor).get("/", follow=True)
-    assert response.redirect_chain == [("/cab/", 302)]
+    response = client_for(assessor).get("/cab/")
     assertContains(response, "You have no CABs to see yet.")
 
 
