@@ -98,7 +98,7 @@ def profile_get_or_create(*, user: User, actor: User) -> AssessorProfile:
     # get_or_create: two first visits at once end with one profile (the user column is unique).
     profile, created = AssessorProfile.objects.get_or_create(user=user)
     if created:
-        audit_record(instance=profile, event_type="assessor_profile_created", actor=actor, new_values={"user": user.pk})
+        audit_record(instance=profile, event_type="assessor_profile.created", actor=actor, new_values={"user": user.pk})
     return profile
 
 
@@ -113,7 +113,7 @@ def profile_update(*, profile: AssessorProfile, actor: User, **values: Any) -> A
     profile.save(update_fields=[*old, "updated_at"])
     audit_record(
         instance=profile,
-        event_type="assessor_profile_updated",
+        event_type="assessor_profile.updated",
         actor=actor,
         old_values=old,
         new_values=field_values(profile, list(old)),
@@ -153,7 +153,7 @@ def qualification_request(
     )
     audit_record(
         instance=qualification,
-        event_type="qualification_requested",
+        event_type="qualification.requested",
         actor=actor,
         new_values={
             "assessor": profile.pk,
@@ -226,7 +226,7 @@ def qualification_approve(*, qualification: Qualification, actor: User, reason: 
         actor=actor,
         target=QualificationStatus.APPROVED,
         reason=reason,
-        event_type="qualification_approved",
+        event_type="qualification.approved",
         reason_required=qualification.status == QualificationStatus.SUSPENDED,
     )
 
@@ -238,7 +238,7 @@ def qualification_reject(*, qualification: Qualification, actor: User, reason: s
         actor=actor,
         target=QualificationStatus.REJECTED,
         reason=reason,
-        event_type="qualification_rejected",
+        event_type="qualification.rejected",
         reason_required=True,
     )
 
@@ -250,7 +250,7 @@ def qualification_suspend(*, qualification: Qualification, actor: User, reason: 
         actor=actor,
         target=QualificationStatus.SUSPENDED,
         reason=reason,
-        event_type="qualification_suspended",
+        event_type="qualification.suspended",
         reason_required=True,
     )
 
@@ -262,7 +262,7 @@ def qualification_withdraw(*, qualification: Qualification, actor: User, reason:
         actor=actor,
         target=QualificationStatus.WITHDRAWN,
         reason=reason,
-        event_type="qualification_withdrawn",
+        event_type="qualification.withdrawn",
         reason_required=True,
     )
 
@@ -276,7 +276,7 @@ def qualification_cancel(*, qualification: Qualification, actor: User) -> None:
         raise StateConflict("not_pending", _("Only a request that is still waiting for a decision can be taken back."))
     audit_record(
         instance=qualification,
-        event_type="qualification_request_cancelled",
+        event_type="qualification.request_cancelled",
         actor=actor,
         old_values={"programme": qualification.programme.code, "role": qualification.role},
     )
@@ -300,7 +300,7 @@ def competence_request(*, profile: AssessorProfile, actor: User, code: Competenc
     competence = Competence.objects.create(assessor=profile, code=code)
     audit_record(
         instance=competence,
-        event_type="competence_requested",
+        event_type="competence.requested",
         actor=actor,
         new_values={"assessor": profile.pk, "programme": code.programme.code, "code": code.code},
     )
@@ -329,7 +329,7 @@ def competence_approve(*, competence: Competence, actor: User, reason: str = "")
         actor=actor,
         target=CompetenceStatus.APPROVED,
         reason=reason,
-        event_type="competence_approved",
+        event_type="competence.approved",
     )
 
 
@@ -340,7 +340,7 @@ def competence_reject(*, competence: Competence, actor: User, reason: str) -> Co
         actor=actor,
         target=CompetenceStatus.REJECTED,
         reason=reason,
-        event_type="competence_rejected",
+        event_type="competence.rejected",
     )
 
 
@@ -352,7 +352,7 @@ def competence_cancel(*, competence: Competence, actor: User) -> None:
         raise StateConflict("not_pending", _("Only a request that is still waiting for a decision can be taken back."))
     audit_record(
         instance=competence,
-        event_type="competence_request_cancelled",
+        event_type="competence.request_cancelled",
         actor=actor,
         old_values={"code": competence.code.code},
     )
@@ -374,7 +374,7 @@ def training_record_add(
     record.save()
     audit_record(
         instance=record,
-        event_type="training_record_added",
+        event_type="training_record.added",
         actor=actor,
         new_values={"assessor": profile.pk, "title": title, "provider": provider, "date": date, "hours": hours},
     )
@@ -387,7 +387,7 @@ def training_record_remove(*, record: TrainingRecord, actor: User) -> None:
     record = TrainingRecord.objects.select_for_update().get(pk=record.pk)
     audit_record(
         instance=record,
-        event_type="training_record_removed",
+        event_type="training_record.removed",
         actor=actor,
         old_values={"title": record.title, "date": record.date, "hours": record.hours},
     )
@@ -417,7 +417,7 @@ def conflict_declare(
     )
     audit_record(
         instance=conflict,
-        event_type="conflict_declared",
+        event_type="conflict.declared",
         actor=actor,
         cab_id=cab.pk,
         reason=note,
@@ -440,7 +440,7 @@ def conflict_end(*, conflict: ConflictOfInterest, actor: User, ended_on: dt.date
     conflict.save(update_fields=["ended_on"])
     audit_record(
         instance=conflict,
-        event_type="conflict_ended",
+        event_type="conflict.ended",
         actor=actor,
         cab_id=conflict.cab_id,
         old_values={"ended_on": None},
@@ -471,7 +471,7 @@ def unavailability_add(
     period = Unavailability.objects.create(assessor=profile, start=start, end=end, reason=reason)
     audit_record(
         instance=period,
-        event_type="unavailability_added",
+        event_type="unavailability.added",
         actor=actor,
         reason=reason,
         new_values={"assessor": profile.pk, "start": start, "end": end},
@@ -485,7 +485,7 @@ def unavailability_remove(*, period: Unavailability, actor: User) -> None:
     period = Unavailability.objects.select_for_update().get(pk=period.pk)
     audit_record(
         instance=period,
-        event_type="unavailability_removed",
+        event_type="unavailability.removed",
         actor=actor,
         old_values={"start": period.start, "end": period.end},
     )

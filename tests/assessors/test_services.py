@@ -51,7 +51,7 @@ def test_an_assessors_first_visit_creates_their_empty_profile_once(assessor: Use
     second = services.profile_get_or_create(user=assessor, actor=assessor)
     assert first.pk == second.pk
     assert AssessorProfile.objects.filter(user=assessor).count() == 1
-    assert AuditEvent.objects.filter(event_type="assessor_profile_created").count() == 1
+    assert AuditEvent.objects.filter(event_type="assessor_profile.created").count() == 1
 
 
 def test_the_secretariat_opens_a_profile_for_an_assessor(assessor: User, secretariat: User) -> None:
@@ -79,7 +79,7 @@ def test_an_assessor_keeps_their_own_profile_and_the_change_is_audited(erin_prof
     profile.refresh_from_db()
     assert (profile.region, profile.languages, profile.employer) == ("31", "中文, English", "上海质检院")
     event = last_event()
-    assert event.event_type == "assessor_profile_updated"
+    assert event.event_type == "assessor_profile.updated"
     assert event.old_values == {"region": "", "languages": "", "employer": ""}
     assert event.new_values == {"region": "31", "languages": "中文, English", "employer": "上海质检院"}
 
@@ -117,7 +117,7 @@ def test_an_assessor_requests_a_qualification_which_waits_for_the_secretariat(er
     assert requested.status == QualificationStatus.REQUESTED
     assert (requested.programme.code, requested.role) == ("MS", "assessor")
     event = last_event()
-    assert (event.event_type, event.actor_label) == ("qualification_requested", "erin")
+    assert (event.event_type, event.actor_label) == ("qualification.requested", "erin")
 
 
 def test_the_secretariat_approves_a_qualification(erin_profile: AssessorProfile, secretariat: User) -> None:
@@ -183,11 +183,11 @@ def test_a_qualification_is_suspended_reinstated_and_withdrawn(
     assert held.status == QualificationStatus.WITHDRAWN
     events = list(AuditEvent.objects.filter(aggregate_type="assessors.qualification").order_by("sequence"))
     assert [e.event_type for e in events] == [
-        "qualification_requested",
-        "qualification_approved",
-        "qualification_suspended",
-        "qualification_approved",
-        "qualification_withdrawn",
+        "qualification.requested",
+        "qualification.approved",
+        "qualification.suspended",
+        "qualification.approved",
+        "qualification.withdrawn",
     ]
 
 
@@ -222,7 +222,7 @@ def test_an_assessor_takes_back_a_pending_request(erin_profile: AssessorProfile)
     requested = qualification(erin_profile)
     services.qualification_cancel(qualification=requested, actor=erin_profile.user)
     assert not Qualification.objects.filter(pk=requested.pk).exists()
-    assert last_event().event_type == "qualification_request_cancelled"
+    assert last_event().event_type == "qualification.request_cancelled"
 
 
 def test_a_decided_qualification_cannot_be_taken_back(erin_profile: AssessorProfile, secretariat: User) -> None:
@@ -323,7 +323,7 @@ def test_an_assessor_adds_and_removes_a_training_record(erin_profile: AssessorPr
     assert (record.title, record.hours) == ("ISO/IEC 17025 内审员培训", Decimal("16"))
     services.training_record_remove(record=record, actor=erin_profile.user)
     assert not TrainingRecord.objects.exists()
-    assert last_event().event_type == "training_record_removed"
+    assert last_event().event_type == "training_record.removed"
 
 
 def test_training_with_no_hours_is_refused(erin_profile: AssessorProfile) -> None:
@@ -337,7 +337,7 @@ def test_training_with_no_hours_is_refused(erin_profile: AssessorProfile) -> Non
 def test_a_declared_conflict_is_audited_against_the_cab(erin_profile: AssessorProfile, cab: Cab) -> None:
     declared = conflict(erin_profile, cab, kind=ConflictKind.EMPLOYMENT)
     event = last_event()
-    assert (event.event_type, event.cab_id) == ("conflict_declared", cab.pk)
+    assert (event.event_type, event.cab_id) == ("conflict.declared", cab.pk)
     assert event.new_values == {
         "assessor": erin_profile.pk,
         "kind": "employment",
