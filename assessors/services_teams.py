@@ -34,6 +34,12 @@ from assessors.choices import (
 )
 from assessors.models import AssessorProfile
 from assessors.models_teams import Assessment, TeamMember
+from assessors.notifications_teams import (
+    notify_member_objected,
+    notify_objection_ruled,
+    notify_place_declined,
+    notify_team_confirmed,
+)
 from assessors.selectors import available, conflicted_assessor_ids
 from assessors.selectors_teams import (
     VIEW_ASSESSMENT,
@@ -322,6 +328,7 @@ def team_confirm(*, assessment: Assessment, actor: User) -> Assessment:
             "members": [{"user": m.user.username, "role": m.role} for m in members],
         },
     )
+    notify_team_confirmed(assessment, members, actor)
     return assessment
 
 
@@ -361,6 +368,7 @@ def team_member_decline(*, member: TeamMember, actor: User, reason: str = "") ->
         old_values={"status": old},
         new_values={"status": member.status},
     )
+    notify_place_declined(member, actor, reason.strip())
     return member
 
 
@@ -385,6 +393,7 @@ def team_member_object(*, member: TeamMember, actor: User, reason: str) -> TeamM
         old_values={"status": old},
         new_values={"status": member.status, "user": member.user.username},
     )
+    notify_member_objected(member, actor)
     return member
 
 
@@ -406,4 +415,5 @@ def team_objection_rule(*, member: TeamMember, actor: User, uphold: bool, reason
         old_values={"status": old},
         new_values={"status": member.status, "user": member.user.username},
     )
+    notify_objection_ruled(member, actor, upheld=uphold)
     return member
