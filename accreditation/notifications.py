@@ -7,7 +7,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accreditation.models import Application, CabMembership
+from accreditation.choices_applications import ApplicationType, DecisionOutcome
+from accreditation.models import Application, CabMembership, Decision
 from core.models import User
 from core.notifications import notify, register
 from core.roles import Role
@@ -33,6 +34,24 @@ register(
     "application.not_accepted",
     subject=_("Application {reference} not accepted"),
     body=_("The secretariat did not accept your application {reference}: {reasons}"),
+)
+register(
+    "decision.recorded",
+    subject=_("Decision on application {reference}"),
+    body=_(
+        "A decision maker decided the {type} application {reference} of {cab}: "
+        "{granted} scope items granted, {refused} refused, {deferred} deferred.\nReasons: {reasons}"
+    ),
+)
+register(
+    "decision.change_granted",
+    subject=_("Change notification {reference} approved"),
+    body=_("A decision maker approved the change notification {reference} of {cab}; the register is updated."),
+)
+register(
+    "decision.change_refused",
+    subject=_("Change notification {reference} refused"),
+    body=_("A decision maker refused the change notification {reference} of {cab}: {reasons}"),
 )
 
 
@@ -72,5 +91,28 @@ def notify_application_reviewed(application: Application, actor: User | None) ->
         kind=f"application.{application.status}",
         params=_params(application),
         link=reverse("accreditation:application_detail", args=[application.pk]),
+        exclude=actor,
+    )
+
+
+def notify_decision_recorded(decision: Decision, actor: User, *, granted: int, refused: int, deferred: int) -> None:
+    """Tell the CAB's members and the secretariat what was decided."""
+    application = decision.application
+    if application.type == ApplicationType.CHANGE:
+        kind = "decision.change_granted" if decision.outcome == DecisionOutcome.GRANT else "decision.change_refused"
+    else:
+        kind = "decision.recorded"
+    recipients = [*cab_members(application.cab_id), *secretariat_users()]
+    notify(
+        recipients=recipients,
+        kind=kind,
+        params={
+            **_params(application),
+            "reasons": decision.reasons,
+            "granted": granted,
+            "refused": refused,
+            "deferred": deferred,
+        },
+        link=reverse("accreditation:decision_detail", args=[decision.pk]),
         exclude=actor,
     )

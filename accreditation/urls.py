@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accreditation.views import applications, cab_home, directory, register, scopes
+from accreditation.views import applications, cab_home, decisions, directory, register, scopes
 
 app_name = "accreditation"
 
@@ -92,5 +92,9 @@ urlpatterns = [
         applications.ApplicationDocumentDownloadView.as_view(),
         name="application_document_download",
     ),
+    # Decisions on assessed applications.
+    path("decisions/queue/", decisions.DecisionQueueView.as_view(), name="decision_queue"),
+    path("decisions/<int:pk>/", decisions.DecisionDetailView.as_view(), name="decision_detail"),
+    path("applications/<int:pk>/decide/", decisions.ApplicationDecideView.as_view(), name="application_decide"),
     path("invitations/<str:token>/", cab_home.InvitationAcceptView.as_view(), name="invitation_accept"),
 ]

@@ -17,11 +17,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from accreditation.api.decisions import DecideSerializer, DecisionSerializer
 from accreditation.api.serializers import VisibleRelatedField
 from accreditation.api.views import actor, selector_action, validated, viewer
 from accreditation.choices_applications import ApplicationStatus, ChangeKind, DocumentKind
@@ -35,6 +37,7 @@ from accreditation.selectors_applications import (
     application_item_qs_for,
     application_qs_for,
 )
+from accreditation.selectors_decisions import decision_queue_for
 from accreditation.services.applications import (
     application_accept,
     application_add_item,
@@ -49,6 +52,7 @@ from accreditation.services.applications import (
     application_withdraw,
     missing_documents,
 )
+from accreditation.services.decisions import decision_record
 from core.api.serializers import error_responses
 
 # --- Serializers ------------------------------------------------------------------------------
@@ -280,6 +284,42 @@ class ApplicationViewSet(
     def refuse(self, request: Request, pk: str) -> Response:
         data = validated(ReviewReasonsSerializer, request.data, self.get_serializer_context())
         return self._respond(application_refuse(application=self.get_object(), actor=actor(request), **data))
+
+    @extend_schema(
+        summary="Decide an assessed application (a decision maker who was not on its assessment team)",
+        description=(
+            "Scope applications: one `items` entry per applied item awaiting a decision, with `grant`, `refuse` or "
+            "`defer` (a `reason` is required to refuse or defer). Change notifications: `outcome` `grant` or "
+            "`refuse`, no items. Refusals: `not_decision_maker`, `decider_on_team` (403); `already_decided`, "
+            "`not_ready_for_decision` (with the blockers in `detail`), `unknown_items` (409); `outcomes_missing`, "
+            "`item_reason_required`, `reasons_required`, `invalid_outcome` (400)."
+        ),
+        request=DecideSerializer,
+        responses={201: DecisionSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str) -> Response:
+        # Decision makers read applications but change none of the CAB's, so look it up to view.
+        application = get_object_or_404(application_qs_for(viewer(request), "view"), pk=pk)
+        serializer = DecideSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        decision = decision_record(application=application, actor=actor(request), **serializer.service_arguments())
+        return Response(DecisionSerializer(decision, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(
+        summary="Applications waiting for the signed-in decision maker's decision, oldest first",
+        description="Accepted applications whose assessments are completed, without those whose team the user was "
+        "on. Empty for anyone who is not a decision maker.",
+        responses={200: ApplicationSerializer(many=True), **error_responses(401)},
+    )
+    @action(detail=False, methods=["get"], url_path="decision-queue", url_name="decision-queue")
+    def decision_queue(self, request: Request) -> Response:
+        queue = decision_queue_for(viewer(request)).prefetch_related("documents")
+        page = self.paginate_queryset(queue)
+        context = self.get_serializer_context()
+        if page is not None:
+            return self.get_paginated_response(ApplicationSerializer(page, many=True, context=context).data)
+        return Response(ApplicationSerializer(queue, many=True, context=context).data)
 
 
 @extend_schema_view(

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from accreditation.api import applications, views
+from accreditation.api import applications, decisions, views
 
 app_name = "accreditation_api"
 
@@ -20,6 +20,7 @@ router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
 router.register("applications", applications.ApplicationViewSet, basename="application")
 router.register("application-items", applications.ApplicationItemViewSet, basename="application-item")
 router.register("application-documents", applications.ApplicationDocumentViewSet, basename="application-document")
+router.register("decisions", decisions.DecisionViewSet, basename="decision")
 router.register("public/cabs", views.PublicCabViewSet, basename="public-cab")
 
 urlpatterns = [

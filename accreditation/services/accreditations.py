@@ -130,7 +130,7 @@ def accreditation_grant(
     accreditation.status = AccreditationStatus.ACCREDITED
     accreditation.granted_on = granted_on
     accreditation.cycle_start = granted_on
-    accreditation.cycle_end = add_months(granted_on, programme.certificate_validity_months) - dt.timedelta(days=1)
+    accreditation.cycle_end = cycle_end_for(programme, granted_on)
     accreditation.status_changed_at = timezone.now()
     try:
         with transaction.atomic():
@@ -157,6 +157,43 @@ def accreditation_grant(
         cab_id=accreditation.cab_id,
     )
     _notify_status_changed(accreditation, old_status, actor)
+    return accreditation
+
+
+def cycle_end_for(programme: Programme, start: dt.date) -> dt.date:
+    """The last day of a cycle that starts on ``start``: the programme's certificate validity."""
+    return add_months(start, programme.certificate_validity_months) - dt.timedelta(days=1)
+
+
+@transaction.atomic
+def accreditation_renew_cycle(
+    *, accreditation: Accreditation, actor: User | None, renewed_on: dt.date | None = None, reason: str = ""
+) -> Accreditation:
+    """Start a new cycle after a reassessment: from ``renewed_on`` for the programme's validity."""
+    require_secretariat(actor)
+    accreditation = Accreditation.objects.select_for_update().select_related("programme").get(pk=accreditation.pk)
+    if accreditation.status not in LIVE_ACCREDITATION_STATUSES or accreditation.status == AccreditationStatus.APPLICANT:
+        raise StateConflict(
+            "not_accredited",
+            _("The accreditation is {status}; only a held accreditation is renewed.").format(
+                status=accreditation.get_status_display()
+            ),
+            detail={"status": accreditation.status},
+        )
+    renewed_on = renewed_on or timezone.localdate()
+    old = {"cycle_start": accreditation.cycle_start, "cycle_end": accreditation.cycle_end}
+    accreditation.cycle_start = renewed_on
+    accreditation.cycle_end = cycle_end_for(accreditation.programme, renewed_on)
+    accreditation.save(update_fields=["cycle_start", "cycle_end"])
+    audit_record(
+        instance=accreditation,
+        event_type="accreditation.cycle_renewed",
+        actor=actor,
+        reason=reason,
+        old_values=old,
+        new_values={"cycle_start": accreditation.cycle_start, "cycle_end": accreditation.cycle_end},
+        cab_id=accreditation.cab_id,
+    )
     return accreditation
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,10 +16,34 @@ from core.errors import DomainError, NotPermitted, StateConflict
 from core.models import User
 from core.roles import is_secretariat
 
+#: The user whose accreditation decision is being carried out in this context (see ``decision_authority``).
+_deciding: ContextVar[int | None] = ContextVar("deciding", default=None)
+
+
+@contextmanager
+def decision_authority(actor: User) -> Iterator[None]:
+    """Let the register services carry out a decision that ``decision_record`` has already checked.
+
+    A recorded decision is the authority for the register changes it makes (the grant, the new
+    scope issue, the updated CAB record), so inside this block the services that otherwise only
+    the secretariat may call accept the deciding user, and their audit events name that user.
+    Nothing else changes: the decision maker still cannot call them from a page or the API.
+    """
+    token = _deciding.set(actor.pk)
+    try:
+        yield
+    finally:
+        _deciding.reset(token)
+
+
+def acts_for_secretariat(actor: User | None) -> bool:
+    """The secretariat, a scheduled job (``None``), or a decision being carried out by ``actor``."""
+    return actor is None or is_secretariat(actor) or (actor.pk is not None and _deciding.get() == actor.pk)
+
 
 def require_secretariat(actor: User | None) -> None:
     """``actor=None`` is a scheduled job, which acts for the secretariat."""
-    if actor is not None and not is_secretariat(actor):
+    if not acts_for_secretariat(actor):
         raise NotPermitted("not_secretariat", _("Only the secretariat may make this change."))
 
 
@@ -26,7 +52,7 @@ def is_cab_admin(actor: User, cab: Cab) -> bool:
 
 
 def require_cab_admin_or_secretariat(actor: User | None, cab: Cab) -> None:
-    if actor is None or is_secretariat(actor):
+    if actor is None or acts_for_secretariat(actor):
         return
     if not is_cab_admin(actor, cab):
         raise NotPermitted(

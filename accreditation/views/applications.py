@@ -42,6 +42,7 @@ from accreditation.forms_applications import (
     ReviewForm,
     WithdrawForm,
 )
+from accreditation.hooks import assessment_facts
 from accreditation.models import Application, ApplicationDocument, ApplicationScopeItem
 from accreditation.scope_shapes import fields_of
 from accreditation.selectors_applications import (
@@ -52,8 +53,10 @@ from accreditation.selectors_applications import (
     application_qs_for,
     current_scope_items,
 )
+from accreditation.selectors_decisions import decisions_of
 from accreditation.services import applications as services
 from accreditation.services.applications import CHANGE_FIELDS, missing_documents
+from accreditation.services.decisions import is_decision_maker
 from accreditation.views.base import (
     REGISTER_PAGE_SIZE,
     SecretariatRequiredMixin,
@@ -122,6 +125,14 @@ def applied_rows(shape: str, items: list[ApplicationScopeItem]) -> list[AppliedR
     return [AppliedRow(item, [cell_text(item.attributes.get(f.name)) for f in fields_of(shape)]) for item in items]
 
 
+def may_decide(user: Any, application: Application) -> bool:
+    """Whether to offer ``user`` the decision: a decision maker, not on the team, the case ready."""
+    if not is_decision_maker(user) or application.status != ApplicationStatus.ACCEPTED:
+        return False
+    facts = assessment_facts(application)
+    return facts.ready and user.pk not in facts.participant_ids
+
+
 class ApplicationDetailView(LoginRequiredMixin, DetailView):
     template_name = "accreditation/applications/detail.html"
     context_object_name = "application"
@@ -162,6 +173,8 @@ class ApplicationDetailView(LoginRequiredMixin, DetailView):
             can_edit=is_member and application.is_editable,
             can_review=is_secretariat(user) and application.status == ApplicationStatus.SUBMITTED,
             shows_outcome=application.reviewed_at is not None,
+            decisions=list(decisions_of(application, user).prefetch_related("items")),
+            can_decide=may_decide(user, application),
             **kwargs,
         )
 

@@ -83,6 +83,8 @@ EVENT_LABELS: dict[str, Promise] = {
     "accreditation.withdrawn": _("Accreditation withdrawn"),
     "accreditation.cancelled": _("Accreditation cancelled"),
     "accreditation.expired": _("Accreditation expired"),
+    "accreditation.cycle_renewed": _("Accreditation cycle renewed"),
+    "decision.recorded": _("Decision recorded"),
     "scope.draft_started": _("Scope draft started"),
     "scope.item_added": _("Scope item added"),
     "scope.item_updated": _("Scope item changed"),
