@@ -68,6 +68,10 @@ class AssessmentFactsProvider(Protocol):
         """A filter on ``Application`` that keeps the ones whose assessments allow a decision."""
         ...
 
+    def participated_q(self, user_id: int) -> Q:
+        """A filter on ``Application`` that keeps the ones the user took part in assessing."""
+        ...
+
 
 _provider: AssessmentFactsProvider | None = None
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from accreditation.choices_applications import ApplicationStatus
-from accreditation.hooks import assessment_facts, assessment_facts_provider
+from accreditation.hooks import assessment_facts_provider
 from accreditation.models import Application, Decision
 from accreditation.selectors import AnyUser, user_cabs
 from core.roles import Role, has_role, is_staff_reader
@@ -34,19 +34,18 @@ def decision_qs_for(user: AnyUser) -> QuerySet[Decision]:
 def decision_queue_for(user: AnyUser) -> QuerySet[Application]:
     """Applications awaiting this decision maker's decision, oldest accepted first.
 
-    The provider answers "who took part" per application, so the exclusion asks it once per
-    ready application. The ready list is short (cases wait days, not years), and the hook keeps
-    the register from reading the assessors' tables.
+    Readiness and "who took part" come from the assessment-facts provider as filters, so the
+    register never reads the assessors' tables and the queue is one query.
     """
-    if not has_role(user, Role.DECISION_MAKER):
+    if not has_role(user, Role.DECISION_MAKER) or user.pk is None:
         return Application.objects.none()
-    ready = (
+    provider = assessment_facts_provider()
+    return (
         Application.objects.select_related("cab", "programme", "accreditation")
-        .filter(Q(status=ApplicationStatus.ACCEPTED) & assessment_facts_provider().ready_q())
+        .filter(Q(status=ApplicationStatus.ACCEPTED) & provider.ready_q())
+        .exclude(provider.participated_q(user.pk))
         .order_by("status_changed_at", "pk")
     )
-    took_part = [application.pk for application in ready if user.pk in assessment_facts(application).participant_ids]
-    return ready.exclude(pk__in=took_part)
 
 
 def decisions_of(application: Application, user: AnyUser) -> QuerySet[Decision]:

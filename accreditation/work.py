@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy
 from accreditation.choices_applications import ApplicationStatus
 from accreditation.models import Application
 from accreditation.selectors_applications import acceptance_queue, application_qs_for
+from accreditation.selectors_decisions import decision_queue_for
 from core.dashboard import PANEL_ROWS, Panel, PanelRow
 from core.models import User
-from core.roles import is_secretariat, is_staff_reader
+from core.roles import Role, has_role, is_secretariat, is_staff_reader
 
 
 def application_row(application: Application, note: str = "") -> PanelRow:
@@ -44,8 +45,27 @@ def register_panels(user: User) -> Iterator[Panel]:
             rows=_rows(queue),
             order=10,
         )
+    if has_role(user, Role.DECISION_MAKER):
+        ready = decision_queue_for(user)
+        yield Panel(
+            key="decisions",
+            title=gettext_lazy("Applications ready for your decision"),
+            count=ready.count(),
+            url=reverse("accreditation:decision_queue"),
+            rows=[
+                PanelRow(
+                    label=f"{a} · {a.cab.name}",
+                    url=reverse("accreditation:application_decide", args=[a.pk]),
+                    note=f"{a.get_type_display()} · {a.programme.code}",
+                )
+                for a in ready[:PANEL_ROWS]
+            ],
+            order=10,
+        )
     if not is_staff_reader(user):
-        own = application_qs_for(user, "change").filter(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.RETURNED])
+        own = application_qs_for(user, "change").filter(
+            status__in=[ApplicationStatus.DRAFT, ApplicationStatus.RETURNED]
+        )
         if own.exists() or application_qs_for(user).exists():
             returned = own.filter(status=ApplicationStatus.RETURNED)
             yield Panel(

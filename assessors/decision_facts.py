@@ -74,3 +74,6 @@ class AssessorsFactsProvider:
         of_application = Assessment.objects.filter(application=OuterRef("pk"))
         unfinished = of_application.exclude(status=AssessmentStatus.COMPLETED)
         return Q(~Exists(unfinished)) & (Q(Exists(of_application)) | Q(type=ApplicationType.CHANGE))
+
+    def participated_q(self, user_id: int) -> Q:
+        return Q(Exists(TeamMember.objects.filter(assessment__application=OuterRef("pk"), user_id=user_id)))
