@@ -147,6 +147,7 @@ class FindingGrade(models.TextChoices):
 
 
 class FindingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft (report not yet submitted)")
     OPEN = "open", _("Open, waiting for the CAB's answer")
     ANSWERED = "answered", _("Answered, waiting for the assessor")
     CLOSED = "closed", _("Closed")
@@ -159,6 +160,8 @@ _F = FindingStatus
 #: Once its deadline has passed without an answer, the secretariat may close the case: it lapses,
 #: and the decision maker sees it as unresolved.
 FINDING_TRANSITIONS: dict[str, set[str]] = {
+    # Submitting the report opens each nonconformity and notes each observation.
+    _F.DRAFT: {_F.OPEN, _F.NOTED},
     _F.OPEN: {_F.ANSWERED, _F.LAPSED},
     _F.ANSWERED: {_F.CLOSED, _F.OPEN},
     _F.CLOSED: set(),

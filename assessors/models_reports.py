@@ -128,7 +128,7 @@ class Finding(models.Model):
         related_name="findings",
         verbose_name=_("scope item concerned"),
     )
-    status = models.CharField(_("status"), max_length=20, choices=FindingStatus.choices)
+    status = models.CharField(_("status"), max_length=20, choices=FindingStatus.choices, default=FindingStatus.DRAFT)
     answer_due_on = models.DateField(_("answer due"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     created_by = models.ForeignKey(

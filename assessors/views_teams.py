@@ -24,10 +24,11 @@ from accreditation.selectors import user_cabs
 from accreditation.selectors_applications import application_qs_for
 from accreditation.views.base import ServiceFormView, StaffActionView, current_user
 from assessors import services_teams
-from assessors.choices import TEAM_MEMBER_TRANSITIONS, AssessmentStatus, TeamMemberStatus, TeamRole
+from assessors.choices import TEAM_MEMBER_TRANSITIONS, AssessmentKind, AssessmentStatus, TeamMemberStatus, TeamRole
 from assessors.forms import ConfirmForm
 from assessors.forms_teams import AssessmentForm, OptionalReasonForm, ReasonForm, RulingForm, TeamMemberAddForm
 from assessors.models_teams import Assessment, TeamMember
+from assessors.selectors_reports import is_lead_assessor, is_working_member, remote_session_qs_for, report_qs_for
 from assessors.selectors_teams import (
     assessment_qs_for,
     assessor_users,
@@ -57,8 +58,21 @@ class AssessmentDetailView(LoginRequiredMixin, TemplateView):
         on_team = [m for m in members if m.status not in (TeamMemberStatus.DECLINED, TeamMemberStatus.UPHELD)]
         staff = is_staff_reader(user)
         is_cab_member = user_cabs(user).filter(pk=assessment.application.cab_id).exists()
+        secretariat = is_secretariat(user)
+        working = is_working_member(user, assessment)
+        reports = list(report_qs_for(user).filter(assessment=assessment).order_by("-version"))
+        remote = assessment.kind in (AssessmentKind.REMOTE, AssessmentKind.HYBRID)
         return super().get_context_data(
             assessment=assessment,
+            is_remote=remote,
+            sessions=list(remote_session_qs_for(user).filter(assessment=assessment)) if remote else [],
+            can_edit_remote=remote and (secretariat or is_lead_assessor(user, assessment)),
+            can_add_session=remote and (secretariat or working),
+            reports=reports,
+            can_start_report=working
+            and assessment.status == AssessmentStatus.TEAM_CONFIRMED
+            and not assessment.reports.exists(),
+            shows_findings=assessment.status in (AssessmentStatus.REPORTED, AssessmentStatus.COMPLETED),
             members=members,
             coverage=team_coverage(assessment, on_team),
             show_proposal=staff,
