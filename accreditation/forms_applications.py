@@ -20,7 +20,8 @@ from accreditation.forms import ScopeItemForm
 from accreditation.models import Application, Cab, ScopeItem
 from accreditation.scope_shapes import summary
 from accreditation.selectors import programme_qs
-from accreditation.services.applications import CHANGE_FIELDS, max_document_bytes, pre_visit_applicable
+from accreditation.services.applications import CHANGE_FIELDS, pre_visit_applicable
+from accreditation.uploads import max_document_bytes
 
 
 class ApplicationCreateForm(forms.Form):

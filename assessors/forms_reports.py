@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accreditation.models import ApplicationScopeItem
-from accreditation.services.applications import max_document_bytes
+from accreditation.uploads import max_document_bytes
 from assessors.choices import FindingGrade, FindingKind, Recommendation
 from assessors.forms_teams import DateInput
 from assessors.selectors_teams import item_label

@@ -12,13 +12,9 @@ applicant accreditation through ``accreditation_open`` in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
-import zipfile
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -53,6 +49,7 @@ from accreditation.notifications import notify_application_reviewed, notify_appl
 from accreditation.scope_shapes import MAX_TEXT_LENGTH, clean_attributes
 from accreditation.services.accreditations import accreditation_open
 from accreditation.services.guards import require_secretariat, require_transition
+from accreditation.uploads import check_upload
 from accreditation.validators import credit_code_problem, normalise_credit_code
 from core.audit import audit_record
 from core.errors import DomainError, NotPermitted, StateConflict
@@ -368,70 +365,6 @@ def application_remove_item(*, item: ApplicationScopeItem, actor: User) -> None:
 
 # --- Documents ----------------------------------------------------------------------------------
 
-ALLOWED_EXTENSIONS = ("pdf", "docx", "xlsx", "jpg", "jpeg", "png")
-_ZIP_PARTS = {"docx": "word/", "xlsx": "xl/"}
-_MAGIC = {"pdf": (b"%PDF-",), "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",)}
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*]")
-
-
-def max_document_bytes() -> int:
-    return int(settings.APPLICATION_DOCUMENT_MAX_BYTES)
-
-
-def sanitised_label(name: str) -> str:
-    """The uploaded name reduced to a safe display label: no folders, controls or reserved characters."""
-    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE.sub("_", name).strip(" .")
-    if len(name) > 150:
-        stem, dot, extension = name.rpartition(".")
-        name = f"{stem[: 150 - len(extension) - 1]}.{extension}" if dot and len(extension) <= 5 else name[:150]
-    return name or "document"
-
-
-def _content_matches(upload: UploadedFile, extension: str) -> bool:
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if extension in _MAGIC:
-        return any(head.startswith(magic) for magic in _MAGIC[extension])
-    if not head.startswith(b"PK\x03\x04"):
-        return False
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    finally:
-        upload.seek(0)
-    return "[Content_Types].xml" in names and any(n.startswith(_ZIP_PARTS[extension]) for n in names)
-
-
-def _check_upload(upload: UploadedFile) -> tuple[str, str]:
-    label = sanitised_label(upload.name or "")
-    extension = label.rsplit(".", 1)[-1].lower() if "." in label else ""
-    if extension not in ALLOWED_EXTENSIONS:
-        raise DomainError(
-            "file_type_not_allowed",
-            _("Only PDF, Word (.docx), Excel (.xlsx), JPEG and PNG files may be attached."),
-            detail={"allowed": list(ALLOWED_EXTENSIONS)},
-        )
-    size = upload.size or 0
-    if size == 0:
-        raise DomainError("empty_file", _("The file is empty."))
-    limit = max_document_bytes()
-    if size > limit:
-        raise DomainError(
-            "file_too_large",
-            _("The file is larger than the limit of {limit} MB.").format(limit=round(limit / 1024 / 1024, 1)),
-            detail={"size": size, "limit": limit},
-        )
-    if not _content_matches(upload, extension):
-        raise DomainError(
-            "file_content_mismatch",
-            _("The file's content is not a {extension} file.").format(extension=extension.upper()),
-        )
-    return label, extension
-
 
 @transaction.atomic
 def application_attach_document(
@@ -441,7 +374,7 @@ def application_attach_document(
     application = _locked_editable(application, actor)
     if kind not in DocumentKind.values:
         raise DomainError("invalid_document_kind", _("“{kind}” is not a kind of document.").format(kind=kind))
-    label, extension = _check_upload(upload)
+    label, extension = check_upload(upload)
     document = ApplicationDocument(
         application=application, kind=kind, label=label, size=upload.size or 0, uploaded_by=actor
     )

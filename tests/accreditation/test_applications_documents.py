@@ -12,11 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accreditation.models import Accreditation, Application, ApplicationDocument, Cab
-from accreditation.services.applications import (
-    application_attach_document,
-    application_remove_document,
-    sanitised_label,
-)
+from accreditation.services.applications import application_attach_document, application_remove_document
+from accreditation.uploads import sanitised_label
 from core.errors import DomainError, StateConflict
 from core.models import User
 from tests.accreditation.applications_helpers import (
