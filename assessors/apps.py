@@ -9,7 +9,10 @@ class AssessorsConfig(AppConfig):
     verbose_name = _("Assessors and assessments")
 
     def ready(self) -> None:
+        # The notification messages and audit labels register themselves on import; a Celery
+        # worker that renders an e-mail may never import the services that send it.
         from accreditation.hooks import provide_assessment_facts
+        from assessors import audit_labels, notifications_findings, notifications_reports, notifications_teams  # noqa: F401
         from assessors.decision_facts import AssessorsFactsProvider
         from assessors.work import register_panels
         from core.dashboard import register_panels as add_panels

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accreditation.choices import LIVE_ACCREDITATION_STATUSES
 from accreditation.models import Accreditation, ScopeItem, ScopeVersion
 from accreditation.scope_shapes import SHAPES, ShapeField, fields_of
+from core.audit_labels import event_label
 from core.models import AuditEvent
 
 
@@ -58,41 +59,6 @@ class ChangedRow:
     before: ScopeRow
     after: ScopeRow
 
-
-EVENT_LABELS: dict[str, Promise] = {
-    "cab.created": _("CAB registered"),
-    "cab.updated": _("CAB details changed"),
-    "cab.closed": _("CAB closed"),
-    "cab.reopened": _("CAB reopened"),
-    "cab.site_added": _("Site added"),
-    "cab.site_removed": _("Site removed"),
-    "cab.contact_added": _("Contact added"),
-    "cab.contact_updated": _("Contact changed"),
-    "cab.contact_removed": _("Contact removed"),
-    "cab.member_invited": _("Member invited"),
-    "cab.member_joined": _("Member joined"),
-    "cab.member_added": _("Member added"),
-    "cab.member_removed": _("Member removed"),
-    "cab.access_granted": _("Access granted"),
-    "cab.access_revoked": _("Access revoked"),
-    "accreditation.opened": _("Accreditation opened"),
-    "accreditation.granted": _("Accreditation granted"),
-    "accreditation.suspended": _("Accreditation suspended"),
-    "accreditation.partially_suspended": _("Accreditation partially suspended"),
-    "accreditation.reinstated": _("Accreditation reinstated"),
-    "accreditation.withdrawn": _("Accreditation withdrawn"),
-    "accreditation.cancelled": _("Accreditation cancelled"),
-    "accreditation.expired": _("Accreditation expired"),
-    "accreditation.cycle_renewed": _("Accreditation cycle renewed"),
-    "decision.recorded": _("Decision recorded"),
-    "scope.draft_started": _("Scope draft started"),
-    "scope.item_added": _("Scope item added"),
-    "scope.item_updated": _("Scope item changed"),
-    "scope.item_status_changed": _("Scope item status changed"),
-    "scope.item_removed": _("Scope item removed"),
-    "scope.published": _("Scope issue published"),
-    "scope.draft_discarded": _("Scope draft discarded"),
-}
 
 #: Labels of values that events record but that are not fields of the changed model.
 _EXTRA_VALUE_LABELS: dict[str, Promise] = {
@@ -169,7 +135,7 @@ def audit_rows(events: Any, shapes: list[str]) -> list[AuditRow]:
             label, old = _audit_value(model, name, old_value, shape_labels)
             __, new = _audit_value(model, name, new_value, shape_labels)
             changes.append(AuditChange(label, old if name in event.old_values else "", new))
-        rows.append(AuditRow(event, str(EVENT_LABELS.get(event.event_type, event.event_type)), changes))
+        rows.append(AuditRow(event, event_label(event.event_type), changes))
     return rows
 
 

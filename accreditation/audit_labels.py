@@ -1,0 +1,56 @@
+"""Readable names of the register's audit events (``core.audit_labels``), loaded in ``AccreditationConfig.ready``."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.audit_labels import register_event_labels
+
+register_event_labels(
+    {
+        "cab.created": _("CAB registered"),
+        "cab.updated": _("CAB details changed"),
+        "cab.closed": _("CAB closed"),
+        "cab.reopened": _("CAB reopened"),
+        "cab.site_added": _("Site added"),
+        "cab.site_removed": _("Site removed"),
+        "cab.contact_added": _("Contact added"),
+        "cab.contact_updated": _("Contact changed"),
+        "cab.contact_removed": _("Contact removed"),
+        "cab.member_invited": _("Member invited"),
+        "cab.member_joined": _("Member joined"),
+        "cab.member_added": _("Member added"),
+        "cab.member_removed": _("Member removed"),
+        "cab.access_granted": _("Access granted"),
+        "cab.access_revoked": _("Access revoked"),
+        "accreditation.opened": _("Accreditation opened"),
+        "accreditation.granted": _("Accreditation granted"),
+        "accreditation.suspended": _("Accreditation suspended"),
+        "accreditation.partially_suspended": _("Accreditation partially suspended"),
+        "accreditation.reinstated": _("Accreditation reinstated"),
+        "accreditation.withdrawn": _("Accreditation withdrawn"),
+        "accreditation.cancelled": _("Accreditation cancelled"),
+        "accreditation.expired": _("Accreditation expired"),
+        "accreditation.cycle_renewed": _("Accreditation cycle renewed"),
+        "decision.recorded": _("Decision recorded"),
+        "scope.draft_started": _("Scope draft started"),
+        "scope.item_added": _("Scope item added"),
+        "scope.item_updated": _("Scope item changed"),
+        "scope.item_status_changed": _("Scope item status changed"),
+        "scope.item_removed": _("Scope item removed"),
+        "scope.published": _("Scope issue published"),
+        "scope.draft_discarded": _("Scope draft discarded"),
+        "application.created": _("Application drafted"),
+        "application.updated": _("Application changed"),
+        "application.item_added": _("Applied scope item added"),
+        "application.item_removed": _("Applied scope item removed"),
+        "application.document_attached": _("Application document attached"),
+        "application.document_removed": _("Application document removed"),
+        "application.submitted": _("Application submitted"),
+        "application.resubmitted": _("Application resubmitted"),
+        "application.accepted": _("Application accepted"),
+        "application.returned": _("Application returned for more information"),
+        "application.not_accepted": _("Application not accepted"),
+        "application.withdrawn": _("Application withdrawn"),
+        "application.decided": _("Application decided"),
+        "programme.updated": _("Programme rules changed"),
+    }
+)
