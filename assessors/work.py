@@ -9,13 +9,21 @@ from django.utils.translation import gettext_lazy as _
 
 from accreditation.choices_applications import ApplicationStatus
 from accreditation.models import Application
-from assessors.choices import AssessmentStatus, TeamMemberStatus
+from assessors.choices import AssessmentStatus, ReportStatus, TeamMemberStatus
+from assessors.models_reports import Finding
 from assessors.models_teams import Assessment, TeamMember
 from assessors.selectors import pending_competences, pending_qualifications
-from assessors.selectors_teams import my_assignments
+from assessors.selectors_findings import (
+    QueueFilter,
+    answers_to_review,
+    corrective_action_queue,
+    findings_to_answer,
+    overdue_q,
+)
+from assessors.selectors_teams import WORKING_STATUSES, my_assignments
 from core.dashboard import PANEL_ROWS, Panel, PanelRow
 from core.models import User
-from core.roles import Role, has_role, is_secretariat
+from core.roles import Role, has_role, is_secretariat, is_staff_reader
 
 
 def _assessment_row(assessment: Assessment, note: str = "") -> PanelRow:
@@ -24,6 +32,15 @@ def _assessment_row(assessment: Assessment, note: str = "") -> PanelRow:
         label=f"{assessment.get_kind_display()} · {application.cab.name}",
         url=reverse("assessors:assessment_detail", args=[assessment.pk]),
         note=note or f"{application} · {assessment.planned_start:%Y-%m-%d}",
+    )
+
+
+def _finding_row(finding: Finding, note: str = "") -> PanelRow:
+    return PanelRow(
+        label=f"{finding} · {finding.assessment.application.cab.name}",
+        url=reverse("assessors:finding_detail", args=[finding.pk]),
+        note=note or (f"{finding.answer_due_on:%Y-%m-%d}" if finding.answer_due_on else ""),
+        overdue=finding.is_overdue,
     )
 
 
@@ -70,6 +87,30 @@ def register_panels(user: User) -> Iterator[Panel]:
             ],
             order=35,
         )
+        cases = corrective_action_queue()
+        yield Panel(
+            key="corrective-actions",
+            title=_("Assessments waiting for corrective actions"),
+            count=cases.count(),
+            overdue=corrective_action_queue(QueueFilter.OVERDUE).count(),
+            url=reverse("assessors:corrective_action_queue"),
+            rows=[
+                PanelRow(
+                    label=f"{a.get_kind_display()} · {a.application.cab.name}",
+                    url=reverse("assessors:finding_list", args=[a.pk]),
+                    note=str(
+                        _("{open} open, {answered} answered; next due {due}").format(
+                            open=getattr(a, "open_count", 0),
+                            answered=getattr(a, "answered_count", 0),
+                            due=getattr(a, "next_due", None) or "—",
+                        )
+                    ),
+                    overdue=bool(getattr(a, "overdue_count", 0)),
+                )
+                for a in cases[:PANEL_ROWS]
+            ],
+            order=40,
+        )
         qualifications, competences = pending_qualifications(), pending_competences()
         yield Panel(
             key="assessor-approvals",
@@ -96,3 +137,41 @@ def register_panels(user: User) -> Iterator[Panel]:
             rows=[_assessment_row(m.assessment, m.get_role_display()) for m in to_answer[:PANEL_ROWS]],
             order=10,
         )
+        to_report = (
+            Assessment.objects.filter(
+                status=AssessmentStatus.TEAM_CONFIRMED, members__user=user, members__status__in=sorted(WORKING_STATUSES)
+            )
+            .exclude(reports__status=ReportStatus.SUBMITTED)
+            .select_related("application__cab")
+            .distinct()
+            .order_by("planned_start", "pk")
+        )
+        yield Panel(
+            key="reports-to-file",
+            title=_("Assessments to report on"),
+            count=to_report.count(),
+            url=reverse("assessors:my_assignments"),
+            rows=[_assessment_row(a) for a in to_report[:PANEL_ROWS]],
+            order=20,
+        )
+        to_review = answers_to_review(user)
+        yield Panel(
+            key="answers-to-review",
+            title=_("Answers to nonconformities to review"),
+            count=to_review.count(),
+            url=reverse("assessors:answers_to_review"),
+            rows=[_finding_row(f) for f in to_review[:PANEL_ROWS]],
+            order=30,
+        )
+    if not is_staff_reader(user) and not has_role(user, Role.ASSESSOR):
+        to_fix = findings_to_answer(user)
+        if to_fix.exists():
+            yield Panel(
+                key="findings-to-answer",
+                title=_("Nonconformities to answer"),
+                count=to_fix.count(),
+                overdue=to_fix.filter(overdue_q()).count(),
+                url=reverse("assessors:findings_to_answer"),
+                rows=[_finding_row(f) for f in to_fix[:PANEL_ROWS]],
+                order=5,
+            )
