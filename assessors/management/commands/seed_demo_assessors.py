@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessors.demo import seed_demo_assessors
+from assessors.demo_workflow import seed_demo_workflow
 from core.models import User
 
 
@@ -17,7 +18,8 @@ class Command(BaseCommand):
         "Create about twenty-five demonstration assessors through the services: qualifications under every "
         "programme, competence codes covering the published scopes, training, conflicts of interest, "
         "unavailable periods and a few requests awaiting approval. Makes seed_demo's 'assessor' login an "
-        "approved lead assessor. Running it again changes nothing. Refused when DEBUG is off unless --force."
+        "approved lead assessor, who then assesses three extensions of the demo laboratory "
+        "(assessors/demo_workflow.py). Running it again changes nothing. Refused when DEBUG is off unless --force."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,8 +37,14 @@ class Command(BaseCommand):
             raise CommandError("Run seed_demo first: it creates the 'assessor' and 'secretariat' logins.")
         started = time.monotonic()
         report = seed_demo_assessors()
+        workflow = seed_demo_workflow()
         elapsed = time.monotonic() - started
-        if report.changed_anything:
+        if workflow.assessments_created:
+            self.stdout.write(
+                f"Demo assessments: {workflow.assessments_created} (a remote report with a finding to answer, "
+                "an answer to review, an application ready for decision)."
+            )
+        if report.changed_anything or workflow.assessments_created:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo assessors seeded in {elapsed:.1f} s: {report.users_created} users, "
