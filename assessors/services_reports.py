@@ -35,8 +35,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accreditation.choices_applications import ApplicationStatus
 from accreditation.models import ApplicationScopeItem
-from accreditation.services.applications import _check_upload
 from accreditation.services.guards import assign_changes, require_transition
+from accreditation.uploads import check_upload
 from assessors.choices import (
     ASSESSMENT_TRANSITIONS,
     REPORT_TRANSITIONS,
@@ -400,7 +400,12 @@ def finding_add(
     # The assessment's row lock makes the next number safe from a colleague adding at the same moment.
     number = (Finding.objects.filter(assessment=report.assessment).aggregate(last=Max("number"))["last"] or 0) + 1
     finding = Finding.objects.create(
-        report=report, assessment=report.assessment, number=number, status=FindingStatus.DRAFT, created_by=actor, **cleaned
+        report=report,
+        assessment=report.assessment,
+        number=number,
+        status=FindingStatus.DRAFT,
+        created_by=actor,
+        **cleaned,
     )
     _audit(
         finding, report.assessment, "finding.added", actor, new_values={**_finding_values(finding), "report": report.pk}
@@ -469,7 +474,7 @@ def report_attachment_add(*, report: AssessmentReport, actor: User, upload: Uplo
     report = _locked_report(report)
     _require_member(actor, report.assessment)
     _require_draft(report)
-    label, extension = _check_upload(upload)
+    label, extension = check_upload(upload)
     attachment = ReportAttachment(report=report, label=label, size=upload.size or 0, uploaded_by=actor)
     # Only the extension of this name reaches the storage path (``attachment_path``).
     attachment.file.save(f"upload.{extension}", upload, save=False)

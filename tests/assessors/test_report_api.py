@@ -64,7 +64,7 @@ def test_the_team_files_and_submits_a_report_through_the_api(team: Team, api_for
         format="json",
     )
     assert finding.status_code == 201, finding.json()
-    assert (finding.json()["number"], finding.json()["status"]) == (1, "")
+    assert (finding.json()["number"], finding.json()["status"]) == (1, "draft")
     patched = member.patch(f"/api/report-findings/{finding.json()['id']}/", {"grade": "minor"}, format="json")
     assert patched.json()["grade"] == "minor"
     upload = member.post(
