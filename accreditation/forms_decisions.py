@@ -64,7 +64,10 @@ class DecisionForm(forms.Form):
                 label=str(item), choices=DecisionOutcome.choices, required=False, widget=forms.RadioSelect
             )
             self.fields[reason_field_name(item)] = forms.CharField(
-                label=_("Reason"), required=False, max_length=4000, widget=forms.TextInput
+                label=_("Reason"),
+                required=False,
+                max_length=4000,
+                widget=forms.TextInput(attrs={"placeholder": _("Reason (required to refuse or defer)")}),
             )
 
     def item_fields(self) -> list[ItemFields]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,19 +66,21 @@ def register_panels(user: User) -> Iterator[Panel]:
         own = application_qs_for(user, "change").filter(
             status__in=[ApplicationStatus.DRAFT, ApplicationStatus.RETURNED]
         )
+        # A returned application waits on the CAB; a draft only on itself.
+        returned_first = Case(When(status=ApplicationStatus.RETURNED, then=Value(0)), default=Value(1))
         if own.exists() or application_qs_for(user).exists():
-            returned = own.filter(status=ApplicationStatus.RETURNED)
             yield Panel(
                 key="applications-to-finish",
                 title=gettext_lazy("Applications to finish and submit"),
                 count=own.count(),
-                overdue=returned.count(),
                 url=reverse("accreditation:application_list"),
                 rows=[
                     application_row(
                         a, _("Returned: {reasons}").format(reasons=a.review_reasons) if a.status == "returned" else ""
                     )
-                    for a in own.select_related("cab", "programme").order_by("-status_changed_at")[:PANEL_ROWS]
+                    for a in own.select_related("cab", "programme").order_by(returned_first, "-status_changed_at")[
+                        :PANEL_ROWS
+                    ]
                 ],
                 order=10,
             )

@@ -92,8 +92,8 @@ class TeamRole(models.TextChoices):
 class TeamMemberStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     CONFIRMED = "confirmed", _("Confirmed")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+    ACCEPTED = "accepted", _("Place accepted")
+    DECLINED = "declined", _("Place declined")
     OBJECTED = "objected", _("Objected to by the CAB")
     UPHELD = "upheld", _("Removed after objection")
     DISMISSED = "dismissed", _("Objection dismissed")
@@ -171,9 +171,9 @@ FINDING_TRANSITIONS: dict[str, set[str]] = {
 
 
 class CorrectiveActionStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    SUBMITTED = "submitted", _("Waiting for the assessor")
+    ACCEPTED = "accepted", _("Answer accepted")
+    REJECTED = "rejected", _("Answer rejected")
 
 
 _CA = CorrectiveActionStatus

@@ -221,7 +221,7 @@ def corrective_action_review(
     if corrective_action.status != CorrectiveActionStatus.SUBMITTED:
         raise StateConflict(
             "already_reviewed",
-            _("This answer was already {status}.").format(status=corrective_action.get_status_display().lower()),
+            _("This answer was already reviewed: {status}.").format(status=corrective_action.get_status_display()),
             detail={"status": corrective_action.status},
         )
     comment = comment.strip()
@@ -261,7 +261,11 @@ def corrective_action_review(
     assessment_sync_progress(
         assessment=assessment,
         actor=actor,
-        reason=str(_("Answer to {finding} {status}").format(finding=finding, status=target)),
+        reason=str(
+            _("The answer to {finding} was accepted.")
+            if target == CorrectiveActionStatus.ACCEPTED
+            else _("The answer to {finding} was rejected.")
+        ).format(finding=finding),
     )
     notify_answer_reviewed(corrective_action, actor)
     return corrective_action

@@ -225,7 +225,9 @@ class CorrectiveActionReviewView(LoginRequiredMixin, ServiceFormView):
         )
 
     def success_message(self, result: CorrectiveAction) -> str | Promise:
-        return _("The answer is {status}.").format(status=result.get_status_display().lower())
+        if result.status == CorrectiveActionStatus.ACCEPTED:
+            return _("The answer is accepted; the nonconformity is closed.")
+        return _("The answer is rejected; the CAB answers again.")
 
     def success_url_for(self, result: Any) -> str:
         return finding_url(self.object.finding_id)

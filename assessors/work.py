@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accreditation.choices_applications import ApplicationStatus
+from accreditation.choices_applications import ApplicationStatus, ApplicationType
 from accreditation.models import Application
 from assessors.choices import AssessmentStatus, ReportStatus, TeamMemberStatus
 from assessors.models_reports import Finding
@@ -39,15 +39,23 @@ def _finding_row(finding: Finding, note: str = "") -> PanelRow:
     return PanelRow(
         label=f"{finding} · {finding.assessment.application.cab.name}",
         url=reverse("assessors:finding_detail", args=[finding.pk]),
-        note=note or (f"{finding.answer_due_on:%Y-%m-%d}" if finding.answer_due_on else ""),
+        note=note
+        or (
+            str(_("answer due {date}").format(date=f"{finding.answer_due_on:%Y-%m-%d}"))
+            if finding.answer_due_on
+            else ""
+        ),
         overdue=finding.is_overdue,
     )
 
 
 def register_panels(user: User) -> Iterator[Panel]:
     if is_secretariat(user):
-        to_plan = Application.objects.filter(status=ApplicationStatus.ACCEPTED, assessments__isnull=True).order_by(
-            "reviewed_at", "pk"
+        # A change notification may be decided on its documents alone, so it is not waiting for a plan.
+        to_plan = (
+            Application.objects.filter(status=ApplicationStatus.ACCEPTED, assessments__isnull=True)
+            .exclude(type=ApplicationType.CHANGE)
+            .order_by("reviewed_at", "pk")
         )
         yield Panel(
             key="applications-to-plan",

@@ -189,7 +189,7 @@ def test_the_team_rejects_then_accepts_and_the_last_acceptance_completes_the_ass
     rejected = client_for(case.lead).post(
         url("corrective_action_review", first.pk), {"accept": "0", "comment": "证据不足。"}, follow=True
     )
-    assert "The answer is rejected." in rejected.content.decode()
+    assert "The answer is rejected; the CAB answers again." in rejected.content.decode()
     assert Finding.objects.get(pk=case.nc.pk).status == FindingStatus.OPEN
     client_for(cab_user).post(url("corrective_action_submit", case.nc.pk), ANSWER)
     second = CorrectiveAction.objects.get(finding=case.nc, status=CorrectiveActionStatus.SUBMITTED)

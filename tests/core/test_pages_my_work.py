@@ -89,9 +89,13 @@ def test_a_cab_member_sees_returned_applications_first_and_never_the_staff_queue
         created_by=cab_admin,
         review_reasons="请补充质量手册",
     )
+    draft = Application.objects.create(
+        cab=cab, programme=programme("CL"), type=ApplicationType.INITIAL, created_by=cab_admin
+    )
     response = client_for(cab_admin).get("/work/")
     panel = next(p for p in response.context["panels"] if p.key == "applications-to-finish")
-    assert (panel.count, panel.overdue) == (1, 1)
+    assert (panel.count, panel.overdue) == (2, 0)
+    assert [row.url for row in panel.rows] == [f"/applications/{returned.pk}/", f"/applications/{draft.pk}/"]
     assertContains(response, "请补充质量手册")
     assertContains(response, f'href="/applications/{returned.pk}/"')
     assertNotContains(response, "acceptance review")
