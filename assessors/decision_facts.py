@@ -19,6 +19,9 @@ from assessors.choices import AssessmentStatus, FindingKind, FindingStatus, Repo
 from assessors.models_reports import AssessmentReport, Finding, ItemRecommendation
 from assessors.models_teams import Assessment, TeamMember
 
+#: Application types a decision maker may decide without an assessment (the documents suffice).
+DOCUMENTS_SUFFICE = frozenset({ApplicationType.CHANGE, ApplicationType.REDUCTION})
+
 
 class AssessorsFactsProvider:
     def facts(self, application: Application) -> AssessmentFacts:
@@ -27,7 +30,7 @@ class AssessorsFactsProvider:
             TeamMember.objects.filter(assessment__application=application).values_list("user_id", flat=True)
         )
         blockers: list[str] = []
-        if not assessments and application.type != ApplicationType.CHANGE:
+        if not assessments and application.type not in DOCUMENTS_SUFFICE:
             blockers.append(_("No assessment has been planned for this application."))
         for assessment in assessments:
             if assessment.status != AssessmentStatus.COMPLETED:
@@ -73,7 +76,7 @@ class AssessorsFactsProvider:
     def ready_q(self) -> Q:
         of_application = Assessment.objects.filter(application=OuterRef("pk"))
         unfinished = of_application.exclude(status=AssessmentStatus.COMPLETED)
-        return Q(~Exists(unfinished)) & (Q(Exists(of_application)) | Q(type=ApplicationType.CHANGE))
+        return Q(~Exists(unfinished)) & (Q(Exists(of_application)) | Q(type__in=sorted(DOCUMENTS_SUFFICE)))
 
     def participated_q(self, user_id: int) -> Q:
         return Q(Exists(TeamMember.objects.filter(assessment__application=OuterRef("pk"), user_id=user_id)))

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accreditation.choices_applications import ApplicationStatus, ApplicationType
+from accreditation.choices_applications import ApplicationStatus
 from accreditation.models import Application
 from assessors.choices import AssessmentStatus, ReportStatus, TeamMemberStatus
+from assessors.decision_facts import DOCUMENTS_SUFFICE
 from assessors.models_reports import Finding
 from assessors.models_teams import Assessment, TeamMember
 from assessors.selectors import pending_competences, pending_qualifications
@@ -51,10 +52,10 @@ def _finding_row(finding: Finding, note: str = "") -> PanelRow:
 
 def register_panels(user: User) -> Iterator[Panel]:
     if is_secretariat(user):
-        # A change notification may be decided on its documents alone, so it is not waiting for a plan.
+        # A change notification or a reduction may be decided on its documents, so it waits for no plan.
         to_plan = (
             Application.objects.filter(status=ApplicationStatus.ACCEPTED, assessments__isnull=True)
-            .exclude(type=ApplicationType.CHANGE)
+            .exclude(type__in=sorted(DOCUMENTS_SUFFICE))
             .order_by("reviewed_at", "pk")
         )
         yield Panel(
