@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from accreditation.choices_applications import ScopeAction
@@ -165,7 +166,10 @@ class TeamProposeView(_AssessmentActionView):
         return services_teams.team_propose(assessment=self.object, actor=current_user(self.request))
 
     def success_message(self, result: Any) -> str | Promise:
-        return _("The portal proposed {count} members.").format(count=len(result.members))
+        count = len(result.members)
+        return ngettext("The portal proposed {count} member.", "The portal proposed {count} members.", count).format(
+            count=count
+        )
 
 
 class TeamConfirmView(_AssessmentActionView):
