@@ -29,7 +29,7 @@ help:
 	@echo "make demo      load the demonstration data and print its logins"
 	@echo "make messages  extract zh_Hans translation strings into locale/, then compile them"
 	@echo "make lint      ruff check, ruff format --check, mypy"
-	@echo "make bench     benchmarks against PostgreSQL (BENCH_DATABASE_URL, default portal_bench)"
+	@echo "make bench     benchmarks against PostgreSQL (directory, then the certificate lookup at BENCH_CERTIFICATES rows)"
 	@echo "make clean     remove caches and collected static files (keeps .venv and var/)"
 	@echo "make distclean clean, and remove .venv and var/ (the SQLite database)"
 
@@ -92,9 +92,14 @@ messages: venv
 
 # --- checks -------------------------------------------------------------------------------
 
-# Benchmarks print figures; they are not tests. They fill their own PostgreSQL database.
+# Benchmarks print figures; they are not tests. They fill their own PostgreSQL databases
+# (BENCH_DATABASE_URL for the directory, BENCH_CERTS_DATABASE_URL for the certificates) and reuse
+# them on later runs. The certificate lookup is measured at BENCH_CERTIFICATES rows.
+BENCH_CERTIFICATES ?= 10000000
 bench: venv-dev
 	$(DEV_ENV) $(PY) bench/directory_search.py
+	$(DEV_ENV) $(PY) bench/certificates_generate.py --certificates $(BENCH_CERTIFICATES)
+	$(DEV_ENV) $(PY) bench/certificates_lookup.py
 
 lint: venv-dev
 	$(BIN)/ruff check .

@@ -1,0 +1,216 @@
+"""The public certificate lookup: one search box over millions of CB-issued certificates.
+
+What was typed decides the search, so each one is answered by the index made for it
+(``migrations/0003_lookup_indexes``):
+
+- an 18-character valid unified social credit code: the entity's ``credit_code``, exactly;
+- a text of letters and digits with at least one digit and no CJK character: a certificate
+  number, exactly and ignoring case (``UPPER(certificate_number)``);
+- anything else of at least ``MIN_NAME_FRAGMENT`` characters: a fragment of the entity's name
+  (Chinese, case-sensitive ``LIKE``) or, when the text is ASCII, of its English name (``icontains``).
+  On PostgreSQL a two-character fragment goes through the character-pair index
+  (``certification_bigrams``), three or more through the trigram indexes.
+
+Results come in a stable order, entity then certificate id, one page at a time: the cursor is the
+last row's (entity id, id) and the next page starts after it (keyset pagination; an ``OFFSET``
+deep into a broad term would read every row before it). Broad terms get no exact count: counting
+stops at ``COUNT_CAP`` and the page says "more than". The public never sees a draft.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db.models.functions import StrIndex
+from django.utils.translation import gettext_lazy as _
+
+from accreditation.validators import CREDIT_CODE_ALPHABET, credit_code_problem, normalise_credit_code
+from certification.choices import CertificateStatus
+from certification.models import IssuedCertificate
+from core.errors import DomainError
+
+MIN_NAME_FRAGMENT = 2
+PAGE_SIZE = 20
+#: Counting stops here: "more than 100" is all a visitor needs to know about a broad term, and
+#: counting stays as cheap as reading five pages (a cap of 1,000 costs a broad term ten times more).
+COUNT_CAP = 100
+MAX_QUERY_LENGTH = 100
+
+Kind = Literal["", "number", "credit_code", "name"]
+#: The statuses a visitor may filter by and see: everything but a draft.
+PUBLIC_STATUSES = [value for value in CertificateStatus.values if value != CertificateStatus.DRAFT]
+_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/.()]*$")
+_CURSOR = re.compile(r"^(\d{1,18})-(\d{1,18})$")
+
+
+class Bigrams(Func):
+    """``certification_bigrams(text)``: the overlapping character pairs of a name (PostgreSQL only)."""
+
+    function = "certification_bigrams"
+    output_field = ArrayField(TextField())
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """What the search box's text was taken for, and the text normalised for that search."""
+
+    kind: Kind
+    text: str
+
+
+@dataclass
+class LookupPage:
+    """One page of results, where the next one starts, and how many there are (up to the cap)."""
+
+    recognised: Recognised
+    certificates: list[IssuedCertificate] = field(default_factory=list)
+    next_cursor: str = ""
+    count: int = 0
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @property
+    def shown_count(self) -> int:
+        return min(self.count, COUNT_CAP)
+
+
+def has_cjk(text: str) -> bool:
+    return any(unicodedata.east_asian_width(char) in "WF" for char in text)
+
+
+def recognise(q: str) -> Recognised:
+    """Take the box's text for a credit code, a certificate number or a name fragment.
+
+    Refuses a name fragment shorter than ``MIN_NAME_FRAGMENT`` (``query_too_short``): one character
+    matches a good part of every register.
+    """
+    text = " ".join(q.split())
+    if not text:
+        return Recognised("", "")
+    code = normalise_credit_code(text)
+    if len(code) == 18 and credit_code_problem(code) is None:
+        return Recognised("credit_code", code)
+    if not has_cjk(text) and _NUMBER.match(text) and any(char.isdigit() for char in text):
+        if len(code) == 18 and all(char in CREDIT_CODE_ALPHABET for char in code) and code[2:8].isdigit():
+            # Shaped like a credit code but failing its check: say so rather than search for a number.
+            raise DomainError("credit_code_invalid", credit_code_problem(code) or "", detail={"q": text})
+        return Recognised("number", text.upper())
+    if len(text) < MIN_NAME_FRAGMENT:
+        raise DomainError(
+            "query_too_short",
+            _("Type at least {count} characters: one character matches too many certificates.").format(
+                count=MIN_NAME_FRAGMENT
+            ),
+            detail={"q": text},
+        )
+    return Recognised("name", text)
+
+
+def public_certificate_qs() -> QuerySet[IssuedCertificate]:
+    """Certificates the public may see: every one a CB reported, except drafts."""
+    return IssuedCertificate.objects.exclude(status=CertificateStatus.DRAFT).select_related("entity", "cb")
+
+
+def public_certificate_detail_qs() -> QuerySet[IssuedCertificate]:
+    """The same, with what a certificate's page shows: sites, status history, the covering accreditation."""
+    return (
+        public_certificate_qs().select_related("accreditation__programme").prefetch_related("sites", "status_changes")
+    )
+
+
+def _matching(certificates: QuerySet[IssuedCertificate], recognised: Recognised) -> QuerySet[IssuedCertificate]:
+    text = recognised.text
+    if recognised.kind == "credit_code":
+        return certificates.filter(entity__credit_code=text)
+    if recognised.kind == "number":
+        return certificates.filter(certificate_number__iexact=text)
+    if len(text) == 2 and not text.isascii() and connection.vendor == "postgresql":
+        # The pair index finds the names holding the pair, with a true row estimate from its
+        # statistics. ``STRPOS`` says the same thing cheaply for a plan that walks rows in order
+        # (a broad term), and unlike a LIKE beside the pair test it does not make the planner
+        # believe the term is rare (a LIKE is estimated as selective on its own, and the two
+        # estimates multiply into a plan that reads every match to sort them).
+        return certificates.alias(
+            name_pairs=Bigrams(F("entity__name")), name_at=StrIndex(F("entity__name"), Value(text))
+        ).filter(name_at__gt=0, name_pairs__contains=[text])
+    matches = Q(entity__name__contains=text)
+    if text.isascii():
+        matches |= Q(entity__english_name__icontains=text)
+    return certificates.filter(matches)
+
+
+def parse_cursor(cursor: str) -> tuple[int, int] | None:
+    if not cursor:
+        return None
+    found = _CURSOR.match(cursor)
+    if found is None:
+        raise DomainError("cursor_invalid", _("This page link is not valid; start the search again."))
+    return int(found[1]), int(found[2])
+
+
+def make_cursor(certificate: IssuedCertificate) -> str:
+    return f"{certificate.entity_id}-{certificate.pk}"
+
+
+def certificate_search(
+    *, q: str, status: str = "", standard: str = "", cb: int | None = None, province: str = ""
+) -> tuple[Recognised, QuerySet[IssuedCertificate]]:
+    """What the text was taken for, and the matching public certificates in (entity, id) order."""
+    recognised = recognise(q[:MAX_QUERY_LENGTH])
+    certificates = public_certificate_qs()
+    if recognised.kind:
+        certificates = _matching(certificates, recognised)
+    if status:
+        certificates = certificates.filter(status=status)
+    if standard:
+        if connection.vendor == "postgresql":
+            certificates = certificates.filter(standards__contains=[standard])
+        else:
+            certificates = certificates.filter(standards__icontains=json.dumps(standard))
+    if cb is not None:
+        certificates = certificates.filter(cb_id=cb)
+    if province:
+        certificates = certificates.filter(entity__province=province)
+    return recognised, certificates.order_by("entity_id", "pk")
+
+
+def certificate_lookup(
+    *,
+    q: str,
+    status: str = "",
+    standard: str = "",
+    cb: int | None = None,
+    province: str = "",
+    cursor: str = "",
+    page_size: int = PAGE_SIZE,
+) -> LookupPage:
+    """One page of the public lookup after ``cursor``; an empty search (no text, no filter) finds nothing.
+
+    Raises ``DomainError`` for a one-character name fragment, a credit code with a wrong check
+    character, or a cursor that is not one this function made.
+    """
+    after = parse_cursor(cursor)
+    recognised, certificates = certificate_search(q=q, status=status, standard=standard, cb=cb, province=province)
+    page = LookupPage(recognised=recognised)
+    if not recognised.kind and not (standard or cb is not None or province):
+        # A bare status filter would list millions: a search needs text, a standard, a CB or a province.
+        return page
+    # In the page's order, so that a broad term is counted by the same early-stopping walk.
+    page.count = certificates.values("pk")[: COUNT_CAP + 1].count()
+    if after is not None:
+        entity_id, pk = after
+        certificates = certificates.filter(Q(entity_id__gte=entity_id) & (Q(entity_id__gt=entity_id) | Q(pk__gt=pk)))
+    rows = list(certificates[: page_size + 1])
+    page.certificates = rows[:page_size]
+    if len(rows) > page_size:
+        page.next_cursor = make_cursor(page.certificates[-1])
+    return page
