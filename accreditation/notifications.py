@@ -39,8 +39,8 @@ register(
     "decision.recorded",
     subject=_("Decision on application {reference}"),
     body=_(
-        "A decision maker decided the {type} application {reference} of {cab}: "
-        "{granted} scope items granted, {refused} refused, {deferred} deferred.\nReasons: {reasons}"
+        "A decision maker decided the {type} application {reference} of {cab}.\n"
+        "Scope items granted: {granted}; refused: {refused}; deferred: {deferred}.\nReasons: {reasons}"
     ),
 )
 register(

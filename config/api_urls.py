@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("core.api.urls")),
     path("", include("accreditation.api.urls")),
     path("", include("assessors.api.urls")),
+    path("", include("certification.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

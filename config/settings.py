@@ -127,6 +127,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# The Ed25519 private key (PEM) that signs accreditation certificates (``certification.signing``).
+# Read through ``CERTIFICATE_SIGNING_KEY_FILE`` in production. Unset with DEBUG on (development and
+# the tests), a development key is generated once at CERTIFICATE_DEVELOPMENT_KEY_PATH; unset with
+# DEBUG off, issuing a certificate refuses to run. The path is fixed here, from DEBUG as the
+# environment set it, because the test runner turns ``settings.DEBUG`` off.
+CERTIFICATE_SIGNING_KEY = env.optional_str("CERTIFICATE_SIGNING_KEY")
+CERTIFICATE_DEVELOPMENT_KEY_PATH = VAR_DIR / "certificate-signing-key.pem" if DEBUG else None
 # The largest document a CAB may attach to an application (bytes).
 APPLICATION_DOCUMENT_MAX_BYTES = env.int("APPLICATION_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024, minimum=1)
 STORAGES = {
@@ -206,6 +213,9 @@ SPECTACULAR_SETTINGS = {
         "CabKindEnum": "accreditation.choices.CabKind",
         "ProvinceEnum": "accreditation.choices.Province",
         "ApplicationStatusEnum": "accreditation.choices_applications.ApplicationStatus",
+        "CertificateStatusEnum": "certification.choices.CertificateStatus",
+        "AccreditationCertificateStatusEnum": "certification.choices.AccreditationCertificateStatus",
+        "UploadStatusEnum": "certification.choices.UploadStatus",
     },
 }
 

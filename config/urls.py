@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("accreditation.urls")),
     path("", include("assessors.urls")),
+    path("", include("certification.urls")),
 ]

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # What the process needs to run at all; everything the portal reads is set by each test.
@@ -30,13 +32,31 @@ def run_in_fresh_process(args: list[str], **env: str) -> subprocess.CompletedPro
 
 
 def production_environment() -> dict[str, str]:
-    return {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "portal.example.cn"}
+    signing_key = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "portal.example.cn",
+        "CERTIFICATE_SIGNING_KEY": signing_key.decode("ascii"),
+    }
 
 
 PRINT_SETTINGS = (
     "import django; django.setup(); from django.conf import settings as s; "
     "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, s.DEBUG)"
 )
+
+
+def test_the_deployment_check_warns_when_certificates_cannot_be_signed() -> None:
+    environment = production_environment()
+    del environment["CERTIFICATE_SIGNING_KEY"]
+
+    result = run_in_fresh_process(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **environment)
+
+    assert result.returncode == 1
+    assert "certification.W001" in result.stderr + result.stdout
 
 
 def test_the_production_settings_pass_every_deployment_check() -> None:
