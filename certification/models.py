@@ -228,7 +228,7 @@ class IssuedCertificate(models.Model):
     scope = models.TextField(_("certification scope"), max_length=10000)
     status = models.CharField(_("status"), max_length=20, choices=CertificateStatus.choices)
     original_issue_date = models.DateField(_("original issue date"), null=True, blank=True)
-    issue_date = models.DateField(_("issue date"))
+    issue_date = models.DateField(_("date of issue"))
     expiry_date = models.DateField(_("expiry date"))
     is_accredited = models.BooleanField(_("accredited"))
     not_accredited_reason = models.CharField(

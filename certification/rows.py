@@ -57,7 +57,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "technical_sectors": _("technical sectors"),
     "certification_scope": _("certification scope"),
     "original_issue_date": _("original issue date"),
-    "issue_date": _("issue date"),
+    "issue_date": _("date of issue"),
     "expiry_date": _("expiry date"),
     "certified_entity_unique_id": _("client id"),
     "certified_entity_name": _("entity name"),

@@ -114,7 +114,7 @@ def test_the_form_shows_each_rule_beside_its_field_and_saves_nothing(client_for,
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert errors["issue_date"] == ["Row 1: issue date “2025-13-01” is not a valid date."]
+    assert errors["issue_date"] == ["Row 1: date of issue “2025-13-01” is not a valid date."]
     assert errors["standards"] == ["Row 1: standard “ISO 99999” is not known."]
     assert errors["certified_entity_credit_code"][0].startswith("Row 1: credit code “123”")
     assert not IssuedCertificate.objects.exists()

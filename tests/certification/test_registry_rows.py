@@ -93,7 +93,7 @@ def test_a_bad_date_names_row_field_and_value(bad: str) -> None:
     valid, errors = one(issue_date=bad)
     assert valid == []
     assert codes(errors) == [("issue_date", "date_invalid")]
-    assert errors[0].message == f"Row 2: issue date “{bad}” is not a valid date."
+    assert errors[0].message == f"Row 2: date of issue “{bad}” is not a valid date."
 
 
 def test_the_message_is_in_chinese_when_chinese_is_active() -> None:

@@ -66,7 +66,7 @@ def test_a_member_posts_a_file_and_gets_202_with_a_status_url(
             "field": "issue_date",
             "value": "2025-13-01",
             "code": "date_invalid",
-            "message": "Row 3: issue date “2025-13-01” is not a valid date.",
+            "message": "Row 3: date of issue “2025-13-01” is not a valid date.",
         }
     ]
     assert errors.data["next"] is not None
