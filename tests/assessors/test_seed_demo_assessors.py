@@ -16,6 +16,7 @@ from accreditation.models import Programme
 from assessors.choices import CompetenceStatus, QualificationRole, QualificationStatus
 from assessors.demo import _codes_needed
 from assessors.models import AssessorProfile, Competence, ConflictOfInterest, Qualification, Unavailability
+from assessors.models_teams import Assessment
 from assessors.selectors import competence_coverage, pending_competences, pending_qualifications, qualified_assessors
 from core.audit import verify_chain
 from core.models import User
@@ -49,6 +50,30 @@ def test_it_asks_for_seed_demo_first() -> None:
     assert not User.objects.filter(username="assessor").exists()
     with override_settings(**DEMO), pytest.raises(CommandError, match="Run seed_demo first"):
         run()
+
+
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.django_db
+class TestTheDemoAssessments:
+    """Three extensions of the demo laboratory, one waiting at each step after the report."""
+
+    def test_each_later_step_has_a_case_waiting_for_its_demo_login(self) -> None:
+        from accreditation.selectors_decisions import decision_queue_for
+        from assessors.selectors_findings import answers_to_review, findings_to_answer
+
+        statuses = sorted(Assessment.objects.values_list("kind", "status"))
+        assert statuses == [("on_site", "completed"), ("on_site", "reported"), ("remote", "reported")]
+        lab_admin, lead, decider = (User.objects.get(username=name) for name in ("lab-admin", "assessor", "decider"))
+        assert findings_to_answer(lab_admin).count() == 1
+        assert answers_to_review(lead).count() == 1
+        assert [a.type for a in decision_queue_for(decider)] == ["change", "extension"]
+        remote = Assessment.objects.get(kind="remote")
+        assert remote.ict_tools and remote.remote_sessions.count() == 2
+        assert verify_chain().ok
+
+    def test_running_it_again_adds_no_assessment(self) -> None:
+        run()
+        assert Assessment.objects.count() == 3
 
 
 @pytest.mark.usefixtures("seeded")
