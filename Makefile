@@ -71,6 +71,7 @@ migrate: venv db | var
 demo: venv | var
 	$(DEV_ENV) $(PY) manage.py seed_demo
 	$(DEV_ENV) $(PY) manage.py seed_demo_assessors
+	$(DEV_ENV) $(PY) manage.py seed_demo_certificates
 
 worker: venv | var
 	$(DEV_ENV) $(BIN)/celery -A config worker --loglevel INFO
