@@ -296,7 +296,7 @@ class FindingRemoveView(_FindingActionView):
 
 class ReportAttachmentAddView(_ReportActionView):
     form_class = AttachmentForm
-    template_name = "assessors/reports/upload_form.html"
+    template_name = "core/upload_form.html"
     title = _("Attach a file to the report")
     submit_label = _("Upload")
 

@@ -335,7 +335,7 @@ class ApplicationItemRemoveView(_MemberActionView):
 
 class ApplicationDocumentAddView(_MemberActionView):
     form_class = DocumentForm
-    template_name = "accreditation/applications/upload_form.html"
+    template_name = "core/upload_form.html"
     title = _("Attach a document")
     submit_label = _("Upload")
 
