@@ -214,13 +214,23 @@ class UploadRowError(models.Model):
 class IssuedCertificate(models.Model):
     """A certificate a certification body issued to an organisation, as the CB last reported it."""
 
+    # No index of its own: the unique (cb, identity_number) and (cb, certificate_number) serve it.
     cb = models.ForeignKey(
-        Cab, on_delete=models.PROTECT, related_name="issued_certificates", verbose_name=_("certification body")
+        Cab,
+        on_delete=models.PROTECT,
+        related_name="issued_certificates",
+        verbose_name=_("certification body"),
+        db_index=False,
     )
     identity_number = models.CharField(_("certification identity number"), max_length=60)
-    certificate_number = models.CharField(_("certificate number"), max_length=60, db_index=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=60)
+    # Indexed with the id, in that order (``issued_cert_entity_id_idx``), for the lookup's keyset pages.
     entity = models.ForeignKey(
-        CertifiedEntity, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("certified entity")
+        CertifiedEntity,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("certified entity"),
+        db_index=False,
     )
     certification_type = models.CharField(_("certification type"), max_length=20, choices=CertificationType.choices)
     standards = models.JSONField(_("standards"), default=list)
@@ -267,6 +277,8 @@ class IssuedCertificate(models.Model):
         indexes = [
             models.Index(fields=["cb", "is_accredited"], name="issued_cert_cb_accredited_idx"),
             models.Index(fields=["status", "expiry_date"], name="issued_cert_status_expiry_idx"),
+            models.Index(fields=["cb", "certificate_number"], name="issued_cert_cb_number_idx"),
+            models.Index(fields=["entity", "id"], name="issued_cert_entity_id_idx"),
         ]
 
     def __str__(self) -> str:

@@ -116,58 +116,20 @@ def write_rows(
     unique_fields: Sequence[str] = (),
     update_fields: Sequence[str] = (),
 ) -> None:
-    """Insert ``rows`` (values in ``fields`` order), updating on a conflict of ``unique_fields``.
-
-    On PostgreSQL the rows are streamed with ``COPY`` into a temporary table and moved with one
-    ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``: several times faster than a multi-row INSERT
-    for thousands of rows. Elsewhere the ORM's ``bulk_create`` does the same.
-    """
+    """Insert ``rows`` (values in ``fields`` order), updating on a conflict of ``unique_fields``."""
     if not rows:
         return
-    if not copy_supported():
-        objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
-        if unique_fields:
-            model._default_manager.bulk_create(
-                objects,
-                batch_size=500,
-                update_conflicts=True,
-                unique_fields=list(unique_fields),
-                update_fields=list(update_fields),
-            )
-        else:
-            model._default_manager.bulk_create(objects, batch_size=500)
-        return
-    # Every identifier below comes from the model's metadata (or a random hex name), quoted:
-    # no user input reaches the SQL text; the values travel through COPY.
-    meta = model._meta
-
-    def column(name: str) -> str:
-        field = meta.get_field(name)
-        assert isinstance(field, models.Field)
-        return connection.ops.quote_name(field.column)
-
-    names = ", ".join(column(name) for name in fields)
-    table = connection.ops.quote_name(meta.db_table)
-    scratch = connection.ops.quote_name(f"registry_{uuid.uuid4().hex}")
-    json_positions = [index for index, name in enumerate(fields) if isinstance(meta.get_field(name), models.JSONField)]
-    sql = f"INSERT INTO {table} ({names}) SELECT {names} FROM {scratch}"  # noqa: S608
+    objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
     if unique_fields:
-        conflict = ", ".join(column(name) for name in unique_fields)
-        updates = ", ".join(f"{column(name)} = EXCLUDED.{column(name)}" for name in update_fields)
-        sql += f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA"  # noqa: S608
+        model._default_manager.bulk_create(
+            objects,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=list(unique_fields),
+            update_fields=list(update_fields),
         )
-        with cursor.copy(f"COPY {scratch} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                if json_positions:
-                    row = list(row)
-                    for index in json_positions:
-                        row[index] = json.dumps(row[index], ensure_ascii=False)
-                copy.write_row(row)
-        cursor.execute(sql)
-        cursor.execute(f"DROP TABLE {scratch}")
+    else:
+        model._default_manager.bulk_create(objects, batch_size=500)
 
 
 def _apply_entities(cb: Cab, rows: Sequence[CertificateRow]) -> dict[str, int]:
@@ -209,12 +171,170 @@ def certificates_apply(*, cb: Cab, rows: Sequence[CertificateRow], upload: Certi
     """
     if not rows:
         return 0
-    by_identity = {row.identity_number: row for row in rows}
-    batch = list(by_identity.values())
-    entity_ids = _apply_entities(cb, batch)
+    batch = list({row.identity_number: row for row in rows}.values())
     checker = AccreditationChecker.for_cb(cb)
-    today = timezone.localdate()
+    verdicts = [checker.evaluate(row.certification_type, row.standards, row.sectors, row.issue_date) for row in batch]
     upload_id = upload.pk if upload is not None else None
+    if copy_supported():
+        _apply_staged(cb, batch, verdicts, upload_id)
+    else:
+        _apply_with_orm(cb, batch, verdicts, upload_id)
+    return len(batch)
+
+
+# --- PostgreSQL: the batch is staged with COPY and applied by four statements ---------------------------
+
+STAGE_ENTITY_COLUMNS = ["unique_id", *ENTITY_FIELDS]
+STAGE_CERTIFICATE_COLUMNS = [
+    "identity_number",
+    "certificate_number",
+    "certification_type",
+    "standards",
+    "sectors",
+    "scope",
+    "status",
+    "original_issue_date",
+    "issue_date",
+    "expiry_date",
+    "is_accredited",
+    "not_accredited_reason",
+    "not_accredited_detail",
+    "accreditation_id",
+]
+#: Compared to decide whether a stored certificate changed (everything a row sets, but the keys).
+COMPARED_CERTIFICATE_COLUMNS = ["entity_id", *STAGE_CERTIFICATE_COLUMNS[1:]]
+
+
+def _stage_values(row: CertificateRow, verdict: Any, position: int) -> tuple[Any, ...]:
+    return (
+        position,
+        row.entity_unique_id,
+        *_entity_values(row).values(),
+        row.identity_number,
+        row.certificate_number,
+        row.certification_type,
+        json.dumps(row.standards, ensure_ascii=False),
+        json.dumps(row.sectors, ensure_ascii=False),
+        row.scope,
+        row.status,
+        row.original_issue_date,
+        row.issue_date,
+        row.expiry_date,
+        verdict.is_accredited,
+        verdict.reason,
+        verdict.detail,
+        verdict.accreditation_id,
+        None if row.sites is None else json.dumps([list(site) for site in row.sites], ensure_ascii=False),
+    )
+
+
+def _columns(prefix: str, names: Sequence[str]) -> str:
+    return ", ".join(f"{prefix}{name}" for name in names)
+
+
+_ENTITIES = CertifiedEntity._meta.db_table
+_CERTIFICATES = IssuedCertificate._meta.db_table
+_SITES = CertificateSite._meta.db_table
+_HISTORY = CertificateStatusChange._meta.db_table
+_CERTIFICATE_VALUES = STAGE_CERTIFICATE_COLUMNS[1:]
+
+# The statements of ``_apply_staged``; ``{stage}`` is the temporary table's generated name. Every
+# other identifier is a constant of this module: no input reaches the SQL text (values travel
+# through COPY and query parameters).
+STAGE_CREATE = f"""
+    CREATE TEMPORARY TABLE {{stage}} ON COMMIT DROP AS
+    SELECT 0 AS position, e.unique_id AS entity_unique_id, {_columns("e.", ENTITY_FIELDS)},
+           c.identity_number, {_columns("c.", _CERTIFICATE_VALUES)}, NULL::jsonb AS sites
+    FROM {_CERTIFICATES} c, {_ENTITIES} e WITH NO DATA"""  # noqa: S608
+# Entities: the last row of the batch that names one gives its details; unchanged ones are not written.
+STAGE_ENTITIES = f"""
+    INSERT INTO {_ENTITIES} AS target (cb_id, unique_id, {_columns("", ENTITY_FIELDS)}, updated_at)
+    SELECT DISTINCT ON (entity_unique_id) %(cb)s, entity_unique_id, {_columns("", ENTITY_FIELDS)}, %(now)s
+    FROM {{stage}} ORDER BY entity_unique_id, position DESC
+    ON CONFLICT (cb_id, unique_id) DO UPDATE
+    SET {", ".join(f"{name} = EXCLUDED.{name}" for name in ENTITY_FIELDS)}, updated_at = EXCLUDED.updated_at
+    WHERE ({_columns("target.", ENTITY_FIELDS)}) IS DISTINCT FROM ({_columns("EXCLUDED.", ENTITY_FIELDS)})"""  # noqa: S608
+# Certificates, and a history entry where the status is new or changed: ``previous`` reads the
+# statuses in the statement's snapshot, before ``written`` changes them. A certificate that did
+# not change is still written when this upload is not the last one that reported it.
+STAGE_CERTIFICATES = f"""
+    WITH previous AS (
+        SELECT target.identity_number, target.status
+        FROM {_CERTIFICATES} target
+        JOIN {{stage}} stage ON target.cb_id = %(cb)s AND target.identity_number = stage.identity_number
+    ), written AS (
+        INSERT INTO {_CERTIFICATES} AS target
+            (cb_id, identity_number, entity_id, {_columns("", _CERTIFICATE_VALUES)},
+             last_upload_id, created_at, updated_at)
+        SELECT %(cb)s, stage.identity_number, entity.id, {_columns("stage.", _CERTIFICATE_VALUES)},
+               %(upload)s, %(now)s, %(now)s
+        FROM {{stage}} stage
+        JOIN {_ENTITIES} entity ON entity.cb_id = %(cb)s AND entity.unique_id = stage.entity_unique_id
+        ON CONFLICT (cb_id, identity_number) DO UPDATE
+        SET {", ".join(f"{name} = EXCLUDED.{name}" for name in COMPARED_CERTIFICATE_COLUMNS)},
+            last_upload_id = COALESCE(EXCLUDED.last_upload_id, target.last_upload_id),
+            updated_at = EXCLUDED.updated_at
+        WHERE ({_columns("target.", COMPARED_CERTIFICATE_COLUMNS)})
+              IS DISTINCT FROM ({_columns("EXCLUDED.", COMPARED_CERTIFICATE_COLUMNS)})
+           OR (EXCLUDED.last_upload_id IS NOT NULL AND target.last_upload_id IS DISTINCT FROM EXCLUDED.last_upload_id)
+        RETURNING target.id, target.identity_number, target.status, target.issue_date
+    )
+    INSERT INTO {_HISTORY} (certificate_id, status, effective_on, upload_id, recorded_at)
+    SELECT written.id, written.status,
+           CASE WHEN previous.identity_number IS NULL THEN written.issue_date ELSE %(today)s END,
+           %(upload)s, %(now)s
+    FROM written LEFT JOIN previous ON previous.identity_number = written.identity_number
+    WHERE previous.status IS DISTINCT FROM written.status"""  # noqa: S608
+# Sites: replaced, in the row's order, where the row carried sites and they differ from those on record.
+STAGE_SITES = f"""
+    WITH wanted AS (
+        SELECT target.id, stage.sites
+        FROM {{stage}} stage
+        JOIN {_CERTIFICATES} target ON target.cb_id = %(cb)s AND target.identity_number = stage.identity_number
+        WHERE stage.sites IS NOT NULL
+    ), recorded AS (
+        SELECT site.certificate_id, jsonb_agg(jsonb_build_array(site.address, site.scope) ORDER BY site.id) AS sites
+        FROM {_SITES} site JOIN wanted ON wanted.id = site.certificate_id
+        GROUP BY site.certificate_id
+    ), changed AS (
+        SELECT wanted.id, wanted.sites
+        FROM wanted LEFT JOIN recorded ON recorded.certificate_id = wanted.id
+        WHERE COALESCE(recorded.sites, '[]'::jsonb) <> wanted.sites
+    ), removed AS (
+        DELETE FROM {_SITES} site USING changed WHERE site.certificate_id = changed.id
+    )
+    INSERT INTO {_SITES} (certificate_id, address, scope)
+    SELECT changed.id, site.value ->> 0, site.value ->> 1
+    FROM changed CROSS JOIN LATERAL jsonb_array_elements(changed.sites) WITH ORDINALITY AS site(value, n)
+    ORDER BY changed.id, site.n"""  # noqa: S608
+
+
+def _apply_staged(cb: Cab, batch: Sequence[CertificateRow], verdicts: Sequence[Any], upload_id: int | None) -> None:
+    """The batch goes into a temporary table with COPY; three statements then write entities,
+    certificates with their status history, and sites, each only where something differs
+    (``IS DISTINCT FROM``), so applying the same rows again writes nothing.
+    """
+    stage = f"registry_stage_{uuid.uuid4().hex}"
+    params = {"cb": cb.pk, "upload": upload_id, "now": timezone.now(), "today": timezone.localdate()}
+    with connection.cursor() as cursor:
+        cursor.execute(STAGE_CREATE.format(stage=stage))
+        with cursor.copy(f"COPY {stage} FROM STDIN") as copy:
+            for position, (row, verdict) in enumerate(zip(batch, verdicts, strict=True)):
+                copy.write_row(_stage_values(row, verdict, position))
+        cursor.execute(f"ANALYZE {stage}")
+        for statement in (STAGE_ENTITIES, STAGE_CERTIFICATES, STAGE_SITES):
+            cursor.execute(statement.format(stage=stage), params)
+        cursor.execute(f"DROP TABLE {stage}")
+
+
+# --- other databases (SQLite, the embedded default): the same through the ORM ---------------------------
+
+
+def _apply_with_orm(cb: Cab, batch: Sequence[CertificateRow], verdicts: Sequence[Any], upload_id: int | None) -> None:
+    """Reads the batch's stored rows, compares in Python and writes what differs (``write_rows``)."""
+    by_identity = {row.identity_number: row for row in batch}
+    entity_ids = _apply_entities(cb, batch)
+    today = timezone.localdate()
 
     existing = {
         identity: (status, tuple(values), last_upload_id)
@@ -225,8 +345,7 @@ def certificates_apply(*, cb: Cab, rows: Sequence[CertificateRow], upload: Certi
     to_write: list[tuple[Any, ...]] = []
     status_changed: dict[str, dt.date] = {}
     now = timezone.now()
-    for row in batch:
-        verdict = checker.evaluate(row.certification_type, row.standards, row.sectors, row.issue_date)
+    for row, verdict in zip(batch, verdicts, strict=True):
         values = (
             row.certificate_number,
             entity_ids[row.entity_unique_id],
@@ -273,7 +392,6 @@ def certificates_apply(*, cb: Cab, rows: Sequence[CertificateRow], upload: Certi
         ],
     )
     _replace_sites(batch, certificate_ids)
-    return len(batch)
 
 
 def _replace_sites(rows: Sequence[CertificateRow], certificate_ids: Mapping[str, int]) -> None:
