@@ -101,6 +101,7 @@ bench: venv-dev
 	$(DEV_ENV) $(PY) bench/directory_search.py
 	$(DEV_ENV) $(PY) bench/certificates_generate.py --certificates $(BENCH_CERTIFICATES)
 	$(DEV_ENV) $(PY) bench/certificates_lookup.py
+	$(DEV_ENV) $(PY) bench/upload_apply.py --rows 100000
 
 lint: venv-dev
 	$(BIN)/ruff check .

@@ -6,8 +6,10 @@ then about 0.6 certified entities per certificate and the certificates, all thro
 machine. Names are built from parts (city + trade name + industry + 有限公司 / 股份有限公司),
 credit codes carry a correct check character, standards come from the seeded ``Standard`` codes
 (or a fixed list when none are seeded), and statuses are mostly "active" with some suspended,
-withdrawn, expired and a few drafts. The lookup's indexes (migration 0003) are dropped before
-loading and built again after, then the tables are analysed.
+withdrawn, expired and a few drafts. The two tables' secondary indexes (all but the primary keys
+and the unique constraints) are dropped before loading and built again after from their saved
+definitions, then the tables are analysed. The definitions are kept in a table of the bench
+database (``bench_dropped_indexes``) until they are built again, so an interrupted run loses none.
 
     DEBUG=1 .venv/bin/python bench/certificates_generate.py --certificates 1000000
 
@@ -20,13 +22,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import json
 import os
 import random
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -258,9 +260,33 @@ def standard_codes() -> list[str]:
     return codes or FALLBACK_STANDARDS
 
 
-def lookup_indexes() -> tuple[str, str]:
-    migration = importlib.import_module("certification.migrations.0003_lookup_indexes")
-    return migration.CREATE, migration.DROP
+LOADED_TABLES = ("certification_certifiedentity", "certification_issuedcertificate")
+
+
+def drop_secondary_indexes(cursor: Any) -> None:
+    """Drop each index on the loaded tables that backs no constraint, keeping its definition."""
+    cursor.execute("CREATE TABLE IF NOT EXISTS bench_dropped_indexes (name text PRIMARY KEY, definition text)")
+    cursor.execute(
+        """INSERT INTO bench_dropped_indexes
+           SELECT i.indexname, i.indexdef FROM pg_indexes i
+           WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.indexname))::regclass)
+           ON CONFLICT (name) DO NOTHING""",
+        [list(LOADED_TABLES)],
+    )
+    cursor.execute("SELECT name FROM bench_dropped_indexes")
+    for (name,) in cursor.fetchall():
+        cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+
+def rebuild_secondary_indexes(cursor: Any) -> int:
+    """Build the dropped indexes again (also those an interrupted run dropped); how many."""
+    cursor.execute("SELECT name, definition FROM bench_dropped_indexes ORDER BY name")
+    indexes = cursor.fetchall()
+    for _name, definition in indexes:
+        cursor.execute(definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+    cursor.execute("DELETE FROM bench_dropped_indexes")
+    return len(indexes)
 
 
 def generate(total: int, cbs: int) -> None:
@@ -270,16 +296,19 @@ def generate(total: int, cbs: int) -> None:
 
     existing = IssuedCertificate.objects.count()
     if existing >= total:
-        print(f"{existing} certificates already present")
+        print(f"{existing:,} certificates already present")
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE IF NOT EXISTS bench_dropped_indexes (name text PRIMARY KEY, definition text)")
+            if built := rebuild_secondary_indexes(cursor):
+                print(f"{built} indexes an interrupted run had dropped were built again")
         return
     cb_ids = certification_bodies(cbs)
     standards = standard_codes()
     rng = random.Random(20261121 + existing)
-    create_indexes, drop_indexes = lookup_indexes()
     today = dt.date(2026, 11, 21)
     now = "2026-11-21 08:00:00+00"
     with connection.cursor() as cursor:
-        cursor.execute(drop_indexes.replace("DROP FUNCTION IF EXISTS certification_bigrams(text);", ""))
+        drop_secondary_indexes(cursor)
         cursor.execute("SELECT coalesce(max(id), 0) FROM certification_certifiedentity")
         next_entity = cursor.fetchone()[0] + 1
         cursor.execute("SELECT coalesce(max(id), 0) FROM certification_issuedcertificate")
@@ -382,13 +411,13 @@ def generate(total: int, cbs: int) -> None:
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('certification_issuedcertificate', 'id'), %s)", [next_certificate]
         )
-    print(f"loaded {made:,} certificates in {time.monotonic() - started:.0f} s; building the lookup indexes")
+    print(f"loaded {made:,} certificates in {time.monotonic() - started:.0f} s; building the indexes")
     started = time.monotonic()
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '2GB'")
-        cursor.execute(create_indexes)
+        built = rebuild_secondary_indexes(cursor)
         cursor.execute("ANALYZE certification_certifiedentity; ANALYZE certification_issuedcertificate;")
-    print(f"indexes built and tables analysed in {time.monotonic() - started:.0f} s")
+    print(f"{built} indexes built and tables analysed in {time.monotonic() - started:.0f} s")
     print(f"{CertifiedEntity.objects.count():,} entities, {IssuedCertificate.objects.count():,} certificates")
 
 
