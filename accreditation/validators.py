@@ -8,11 +8,14 @@ from django.utils.translation import gettext_lazy as _
 #: The 31 characters the code uses: digits and capitals without I, O, S, V and Z.
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_VALUE = {char: index for index, char in enumerate(CREDIT_CODE_ALPHABET)}
 
 
 def credit_code_check_character(first17: str) -> str:
     """The 18th character for the first 17 (each must be in the alphabet)."""
-    total = sum(CREDIT_CODE_ALPHABET.index(char) * weight for char, weight in zip(first17, _WEIGHTS, strict=True))
+    if len(first17) != len(_WEIGHTS):
+        raise ValueError("credit_code_check_character needs the first 17 characters")
+    total = sum(map(int.__mul__, map(_VALUE.__getitem__, first17), _WEIGHTS))
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -20,7 +23,7 @@ def credit_code_problem(code: str) -> str | None:
     """Why ``code`` is not a valid credit code, or None when it is."""
     if len(code) != 18:
         return str(_("A unified social credit code has 18 characters; this one has {count}.").format(count=len(code)))
-    bad = sorted({char for char in code if char not in CREDIT_CODE_ALPHABET})
+    bad = sorted(set(code) - _VALUE.keys())
     if bad:
         return str(
             _(
