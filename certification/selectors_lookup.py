@@ -7,9 +7,11 @@ What was typed decides the search, so each one is answered by the index made for
 - a text of letters and digits with at least one digit and no CJK character: a certificate
   number, exactly and ignoring case (``UPPER(certificate_number)``);
 - anything else of at least ``MIN_NAME_FRAGMENT`` characters: a fragment of the entity's name
-  (Chinese, case-sensitive ``LIKE``) or, when the text is ASCII, of its English name (``icontains``).
-  On PostgreSQL a two-character fragment goes through the character-pair index
-  (``certification_bigrams``), three or more through the trigram indexes.
+  (Chinese, case-sensitive) or, when the text is ASCII, of its English name (``icontains``, through
+  its trigram index). On PostgreSQL a Chinese fragment goes through the character-pair index
+  (``certification_bigrams``): a fragment's pairs, each in the index, then side by side in the name.
+  A selective fragment's entities are read first, a broad one's certificates walked in page order
+  (see ``_matching``).
 
 Results come in a stable order, entity then certificate id, one page at a time: the cursor is the
 last row's (entity id, id) and the next page starts after it (keyset pagination; an ``OFFSET``
@@ -33,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accreditation.validators import CREDIT_CODE_ALPHABET, credit_code_problem, normalise_credit_code
 from certification.choices import CertificateStatus
-from certification.models import IssuedCertificate
+from certification.models import CertifiedEntity, IssuedCertificate
 from core.errors import DomainError
 
 MIN_NAME_FRAGMENT = 2
@@ -42,6 +44,11 @@ PAGE_SIZE = 20
 #: counting stays as cheap as reading five pages (a cap of 1,000 costs a broad term ten times more).
 COUNT_CAP = 100
 MAX_QUERY_LENGTH = 100
+#: A name fragment matching at most this many entities is selective: their certificates are read
+#: by entity. More, and the fragment is broad: certificates are walked in page order.
+SELECTIVE_ENTITIES = 2000
+#: A fragment the planner expects in more entities than this is not even tried as selective.
+BROAD_ENTITIES = 20_000
 
 Kind = Literal["", "number", "credit_code", "name"]
 #: The statuses a visitor may filter by and see: everything but a draft.
@@ -127,25 +134,66 @@ def public_certificate_detail_qs() -> QuerySet[IssuedCertificate]:
     )
 
 
+def name_pairs(text: str) -> list[str]:
+    """The overlapping character pairs of ``text``, each once, in order."""
+    return list(dict.fromkeys(text[index : index + 2] for index in range(len(text) - 1)))
+
+
+def _entities_named(text: str) -> QuerySet[CertifiedEntity]:
+    """The entities whose name (or, for ASCII text, English name) holds ``text``, in no order.
+
+    On PostgreSQL a Chinese fragment is looked up by its character pairs in the pair index, and
+    ``STRPOS`` keeps only the names that hold the pairs side by side. The planner estimates the
+    pairs from the index's statistics of common pairs, so a broad fragment (有限, 限公司) is seen as
+    broad and a selective one (坚嘉, 西安坚嘉生物) as selective.
+    """
+    entities = CertifiedEntity.objects.order_by()
+    if not text.isascii() and connection.vendor == "postgresql":
+        return entities.alias(pairs=Bigrams(F("name")), name_at=StrIndex(F("name"), Value(text))).filter(
+            pairs__contains=name_pairs(text), name_at__gt=0
+        )
+    matches = Q(name__contains=text)
+    if text.isascii():
+        matches |= Q(english_name__icontains=text)
+    return entities.filter(matches)
+
+
 def _matching(certificates: QuerySet[IssuedCertificate], recognised: Recognised) -> QuerySet[IssuedCertificate]:
     text = recognised.text
     if recognised.kind == "credit_code":
         return certificates.filter(entity__credit_code=text)
     if recognised.kind == "number":
         return certificates.filter(certificate_number__iexact=text)
-    if len(text) == 2 and not text.isascii() and connection.vendor == "postgresql":
-        # The pair index finds the names holding the pair, with a true row estimate from its
-        # statistics. ``STRPOS`` says the same thing cheaply for a plan that walks rows in order
-        # (a broad term), and unlike a LIKE beside the pair test it does not make the planner
-        # believe the term is rare (a LIKE is estimated as selective on its own, and the two
-        # estimates multiply into a plan that reads every match to sort them).
-        return certificates.alias(
-            name_pairs=Bigrams(F("entity__name")), name_at=StrIndex(F("entity__name"), Value(text))
-        ).filter(name_at__gt=0, name_pairs__contains=[text])
-    matches = Q(entity__name__contains=text)
-    if text.isascii():
-        matches |= Q(entity__english_name__icontains=text)
-    return certificates.filter(matches)
+    # A name fragment. Unless the planner expects it in more than ``BROAD_ENTITIES`` entities, up
+    # to ``SELECTIVE_ENTITIES`` matching entities are first read from the index without an order,
+    # and the certificates of that short list are read in page order. A fragment with more matches
+    # is broad: the certificates are walked in page order, and the walk stops after one page, soon,
+    # because matches are everywhere. (Asked in one statement, the planner walks in order for a
+    # rare fragment too, and may read millions of rows to find a handful.)
+    named = _entities_named(text)
+    if estimated_rows(named) <= BROAD_ENTITIES:
+        entity_ids = list(named.values_list("pk", flat=True)[: SELECTIVE_ENTITIES + 1])
+        if len(entity_ids) <= SELECTIVE_ENTITIES:
+            return certificates.filter(entity_id__in=entity_ids)
+    return certificates.filter(entity__in=named)
+
+
+def estimated_rows(queryset: QuerySet[CertifiedEntity]) -> int:
+    """The planner's estimate of the rows ``queryset`` holds (PostgreSQL), from the index statistics.
+
+    Reading a common fragment's entities through the pair index costs far more than walking in
+    order (its posting list holds hundreds of thousands of rows, rechecked page by page), so a
+    fragment estimated broad skips that read. Elsewhere 0: the small databases read every time.
+    """
+    if connection.vendor != "postgresql":
+        return 0
+    sql, params = queryset.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def parse_cursor(cursor: str) -> tuple[int, int] | None:

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection
 from django.urls import reverse
 
 from accreditation.models import Cab
@@ -156,11 +157,13 @@ def test_the_schema_documents_the_rate_limit() -> None:
 
 
 @pytest.mark.django_db
-def test_a_page_of_the_api_costs_two_queries(api_for, cab: Cab, django_assert_num_queries) -> None:
+def test_a_page_of_the_api_costs_a_fixed_number_of_queries(api_for, cab: Cab, django_assert_num_queries) -> None:
     for n in range(25):
         certified(cab, f"广州华光科技有限公司{n}")
     client = api_for(None)
 
-    with django_assert_num_queries(2):  # the capped count and one page of rows with entity and body
+    # The planner's estimate of the fragment (PostgreSQL only), the matching entities, the capped
+    # count and one page of rows with entity and body.
+    with django_assert_num_queries(4 if connection.vendor == "postgresql" else 3):
         body = client.get(LIST, {"q": "华光"}).json()
     assert len(body["results"]) == 20

@@ -124,8 +124,26 @@ def test_an_empty_search_finds_nothing_rather_than_everything(cab: Cab) -> None:
     assert (page.recognised.kind, page.certificates, page.count) == ("", [], 0)
 
 
+@pytest.fixture(params=["selective", "broad"])
+def name_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a name search as a selective fragment (entities first) and as a broad one (an ordered walk)."""
+    if request.param == "broad":
+        monkeypatch.setattr(selectors_lookup, "SELECTIVE_ENTITIES", 0)
+    return str(request.param)
+
+
 @pytest.mark.django_db
-def test_keyset_pages_cover_every_match_once_in_a_stable_order(cab: Cab) -> None:
+def test_a_fragment_of_several_characters_needs_them_side_by_side_on_both_paths(cab: Cab, name_path: str) -> None:
+    hit = certified(cab, "西安坚嘉生物科技有限公司")
+    certified(cab, "西安嘉坚生物科技有限公司")  # the same pairs but one, in another order
+    certified(cab, "坚嘉西安生物科技有限公司")  # every pair of 西安坚嘉 but 安坚
+
+    assert [c.pk for c in certificate_lookup(q="西安坚嘉生物").certificates] == [hit.pk]
+    assert [c.pk for c in certificate_lookup(q="西安坚嘉").certificates] == [hit.pk]
+
+
+@pytest.mark.django_db
+def test_keyset_pages_cover_every_match_once_in_a_stable_order(cab: Cab, name_path: str) -> None:
     holders = [entity(cab, f"广州华光科技有限公司{n}") for n in range(9)]
     made = [certificate(holder) for n, holder in enumerate(holders) for _ in range(n % 3 + 1)]
     certified(cab, "广州华光贸易有限公司", status=CertificateStatus.DRAFT)
