@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("accreditation.api.urls")),
     path("", include("assessors.api.urls")),
     path("", include("certification.api.urls")),
+    path("", include("surveillance.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

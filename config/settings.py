@@ -136,6 +136,15 @@ CERTIFICATE_SIGNING_KEY = env.optional_str("CERTIFICATE_SIGNING_KEY")
 CERTIFICATE_DEVELOPMENT_KEY_PATH = VAR_DIR / "certificate-signing-key.pem" if DEBUG else None
 # The largest document a CAB may attach to an application (bytes).
 APPLICATION_DOCUMENT_MAX_BYTES = env.int("APPLICATION_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024, minimum=1)
+# Complaints (surveillance): the acknowledgement is due this many working days after receipt
+# (weekdays that are not a secretariat-entered ``Holiday``; UKAS answers within 5), and the
+# resolution target is this many calendar days after receipt (60 by default: the corrective-action
+# deadline CABs get, so a complaint is not held to a looser target than the body it concerns).
+COMPLAINT_ACKNOWLEDGE_WORKING_DAYS = env.int("COMPLAINT_ACKNOWLEDGE_WORKING_DAYS", default=5, minimum=1)
+COMPLAINT_RESOLUTION_DAYS = env.int("COMPLAINT_RESOLUTION_DAYS", default=60, minimum=1)
+# Abuse limit of the public complaint form and API: submissions per client address (per user when
+# signed in), counted in the cache; "<count>/<second|minute|hour|day>".
+COMPLAINT_PUBLIC_RATE = env.str("COMPLAINT_PUBLIC_RATE", default="5/hour")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -216,6 +225,12 @@ SPECTACULAR_SETTINGS = {
         "CertificateStatusEnum": "certification.choices.CertificateStatus",
         "AccreditationCertificateStatusEnum": "certification.choices.AccreditationCertificateStatus",
         "UploadStatusEnum": "certification.choices.UploadStatus",
+        "ComplaintKindEnum": "surveillance.choices.ComplaintKind",
+        "ComplaintChannelEnum": "surveillance.choices.ComplaintChannel",
+        "ComplaintStatusEnum": "surveillance.choices.ComplaintStatus",
+        "ComplaintOutcomeEnum": "surveillance.choices.ComplaintOutcome",
+        # Named once a second "outcome" field (complaints) made the generated name collide.
+        "DecisionOutcomeEnum": "accreditation.choices_applications.DecisionOutcome",
     },
 }
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("accreditation.urls")),
     path("", include("assessors.urls")),
     path("", include("certification.urls")),
+    path("", include("surveillance.urls")),
 ]

@@ -7,3 +7,12 @@ class SurveillanceConfig(AppConfig):
 
     name = "surveillance"
     verbose_name = _("Supervision")
+
+    def ready(self) -> None:
+        # The audit labels and notification messages register on import; a worker finds the tasks
+        # through ``tasks.py`` (autodiscovery); the "My work" panels join the dashboard.
+        from core.dashboard import register_panels as add_panels
+        from surveillance import audit_labels, notifications_complaints, tasks  # noqa: F401
+        from surveillance.work import register_panels
+
+        add_panels(register_panels)

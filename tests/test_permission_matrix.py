@@ -13,6 +13,7 @@ who is not, the admin and a plain member of the CAB, the admin of another CAB, t
 from __future__ import annotations
 
 import importlib
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -21,6 +22,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -40,6 +42,7 @@ from accreditation.services.accreditations import accreditation_grant, accredita
 from accreditation.services.cabs import cab_contact_add, cab_site_add
 from accreditation.services.members import cab_grant_view, cab_member_invite
 from accreditation.services.scopes import scope_draft_start, scope_item_add, scope_version_publish
+from core.api.throttling import PortalScopedRateThrottle
 from core.models import AuditEvent, User
 from core.roles import Role
 from tests.accreditation.factories import CabFactory, CabMembershipFactory, UserFactory, programme
@@ -104,6 +107,13 @@ def _user(username: str, role: Role | None = None) -> User:
     if role is not None:
         user.groups.add(Group.objects.get(name=role.value))
     return user
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each case starts with no API request counted: all personas share one address, and the whole
+    matrix sends the public endpoints more requests a minute than the ``public`` rate allows."""
+    monkeypatch.setattr(PortalScopedRateThrottle, "cache", LocMemCache(f"throttle-{uuid.uuid4()}", {}))
 
 
 @pytest.fixture
