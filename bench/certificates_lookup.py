@@ -87,6 +87,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.core.exceptions import EmptyResultSet
     from django.core.management import call_command
     from django.db import connection
 
@@ -117,7 +118,11 @@ def main() -> None:
                 certificate_lookup(q=q)
                 selector.append(time.perf_counter() - start)
             report("  selector (count + first page)", selector)
-            sql, params = certificate_search(q=q)[1].values("pk")[:21].query.sql_with_params()
+            try:
+                sql, params = certificate_search(q=q)[1].values("pk")[:21].query.sql_with_params()
+            except EmptyResultSet:  # no entity holds the fragment: there is no statement to run
+                print("  bare SQL: none (no entity holds the fragment)")
+                continue
             bare = []
             with connection.cursor() as cursor:
                 for _ in range(args.repeat):

@@ -68,7 +68,7 @@ def _credit_code(rng: random.Random) -> str:
     return first17 + credit_code_check_character(first17)
 
 
-def _scope_pairs(accreditation: Accreditation) -> list[tuple[str, list[str]]]:
+def scope_pairs(accreditation: Accreditation) -> list[tuple[str, list[str]]]:
     scope = accreditation.current_scope
     if scope is None:
         return []
@@ -86,7 +86,7 @@ def _scope_pairs(accreditation: Accreditation) -> list[tuple[str, list[str]]]:
 
 def _rows(accreditation: Accreditation, today: dt.date) -> list[tuple[int, dict[str, Any]]]:
     rng = random.Random(RANDOM_SEED)  # noqa: S311 - demo data, not secrets
-    pairs = _scope_pairs(accreditation) or [("ISO 9001:2015", ["IAF 28"])]
+    pairs = scope_pairs(accreditation) or [("ISO 9001:2015", ["IAF 28"])]
     rows: list[tuple[int, dict[str, Any]]] = []
     for number in range(1, 61):
         trade = rng.choice(TRADES)

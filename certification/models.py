@@ -259,7 +259,7 @@ class IssuedCertificate(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("last reported in"),
+        verbose_name=_("last changed by upload"),
     )
     created_at = models.DateTimeField(_("first reported"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last reported"), auto_now=True)

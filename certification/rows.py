@@ -10,6 +10,7 @@ names the row, the field and the value.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import unicodedata
@@ -256,6 +257,7 @@ class CertificateRow:
     sites: list[tuple[str, str]] | None = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=4096)
 def standard_key(value: str) -> str:
     """How a standard's spelling is compared: width-folded, casefolded, without spaces."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).casefold()
@@ -303,6 +305,8 @@ def normalise_country(value: str) -> str | None:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # nearly every cell: the fast path
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, dt.datetime):

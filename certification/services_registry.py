@@ -256,7 +256,7 @@ STAGE_ENTITIES = f"""
     WHERE ({_columns("target.", ENTITY_FIELDS)}) IS DISTINCT FROM ({_columns("EXCLUDED.", ENTITY_FIELDS)})"""  # noqa: S608
 # Certificates, and a history entry where the status is new or changed: ``previous`` reads the
 # statuses in the statement's snapshot, before ``written`` changes them. A certificate that did
-# not change is still written when this upload is not the last one that reported it.
+# not change is not written (its ``last_upload`` stays the upload that last changed it).
 STAGE_CERTIFICATES = f"""
     WITH previous AS (
         SELECT target.identity_number, target.status
@@ -276,7 +276,6 @@ STAGE_CERTIFICATES = f"""
             updated_at = EXCLUDED.updated_at
         WHERE ({_columns("target.", COMPARED_CERTIFICATE_COLUMNS)})
               IS DISTINCT FROM ({_columns("EXCLUDED.", COMPARED_CERTIFICATE_COLUMNS)})
-           OR (EXCLUDED.last_upload_id IS NOT NULL AND target.last_upload_id IS DISTINCT FROM EXCLUDED.last_upload_id)
         RETURNING target.id, target.identity_number, target.status, target.issue_date
     )
     INSERT INTO {_HISTORY} (certificate_id, status, effective_on, upload_id, recorded_at)
@@ -367,7 +366,7 @@ def _apply_with_orm(cb: Cab, batch: Sequence[CertificateRow], verdicts: Sequence
             status_changed[row.identity_number] = row.issue_date
         elif current[0] != row.status:
             status_changed[row.identity_number] = today
-        if current is not None and current[1] == values and upload_id in (None, current[2]):
+        if current is not None and current[1] == values:
             continue
         last_upload_id = upload_id if upload_id is not None else (current[2] if current else None)
         to_write.append((cb.pk, row.identity_number, *values, last_upload_id, now, now))

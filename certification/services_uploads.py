@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -45,7 +45,7 @@ from core.models import User
 
 logger = logging.getLogger(__name__)
 
-CHUNK_ROWS = 2_000
+CHUNK_ROWS = 5_000
 ERROR_BATCH = 5_000
 #: Statuses in which the task has nothing left to do.
 FINISHED_STATUSES = frozenset({UploadStatus.DONE, UploadStatus.DONE_WITH_ERRORS, UploadStatus.FAILED})
@@ -196,6 +196,7 @@ def upload_process(*, upload_id: int) -> CertificateUpload | None:
                 _move(upload.pk, UploadStatus.APPLYING)
             for chunk in _chunks(valid, CHUNK_ROWS):
                 with transaction.atomic():
+                    _commit_without_waiting_for_the_disk()
                     applied = services_registry.certificates_apply(cb=upload.cb, rows=chunk, upload=upload)
                     CertificateUpload.objects.filter(pk=upload.pk).update(
                         processed_rows=F("processed_rows") + len(chunk), applied_rows=F("applied_rows") + applied
@@ -215,6 +216,18 @@ def upload_process(*, upload_id: int) -> CertificateUpload | None:
     except Exception as error:  # any stop must leave the upload marked, never "running"
         logger.exception("Certificate upload %s stopped", upload_id)
         return _fail(upload_id, error, last_applied_row)
+
+
+def _commit_without_waiting_for_the_disk() -> None:
+    """On PostgreSQL, let this transaction's commit return before its WAL reaches the disk.
+
+    Safe here: a crash can lose only the last chunks together with the counters that say they were
+    applied (they commit in one transaction), and the task then applies the file again from the
+    start, which is idempotent. It saves a disk flush per chunk (a third of a second per 100,000 rows).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _counts(upload: CertificateUpload) -> dict[str, Any]:

@@ -46,6 +46,20 @@ def errors_of(upload: CertificateUpload) -> list[tuple[int, str, str]]:
     return list(upload.row_errors.order_by("row", "pk").values_list("row", "field", "code"))
 
 
+def test_the_same_file_again_writes_nothing_and_names_the_first_upload_as_the_last_change(
+    cb: Cab, ming: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    data = csv_bytes([cert_row(1), cert_row(2)], "utf-8")
+    first = run_upload(cb, ming, data, "一月.csv", capture=django_capture_on_commit_callbacks)
+    before = list(IssuedCertificate.objects.order_by("pk").values_list("pk", "updated_at", "last_upload_id"))
+
+    again = run_upload(cb, ming, data, "二月.csv", capture=django_capture_on_commit_callbacks)
+
+    assert (again.status, again.applied_rows) == ("done", 2)
+    assert list(IssuedCertificate.objects.order_by("pk").values_list("pk", "updated_at", "last_upload_id")) == before
+    assert {last for _pk, _at, last in before} == {first.pk}
+
+
 def test_a_member_uploads_a_csv_and_every_row_is_applied(
     cb: Cab, ming: User, django_capture_on_commit_callbacks: Any
 ) -> None:
