@@ -1,0 +1,327 @@
+"""The certificates issue's "done when", walked in a real browser against a served portal.
+
+1. ``cb-admin`` uploads a 100,000-row CSV (GB18030, as Chinese Excel saves it) of certificates
+   of the demo certification body, watches the progress bar move, and downloads the error report
+   of the rows with an impossible date.
+2. A visitor finds one of the uploaded certificates by a two-character fragment of the company's
+   name, and a certificate issued outside the body's accredited scope shows as not accredited,
+   with the reason.
+3. ``decider`` grants the application waiting in the demo decision queue; the worker renders the
+   new accreditation certificate; its PDF holds the Chinese text in an embedded CJK font, its QR
+   code (read from the rendered page by ``zbarimg``) opens the verification page, and the page
+   says the signature is valid.
+
+It serves the portal as production does (gunicorn, a Celery worker on Redis, PostgreSQL), in a
+database of its own that it creates afresh (JOURNEY_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/portal_journey) with the demo data, and drives Debian's
+Chromium through Playwright. It prints what it saw and keeps screenshots in var/journey/.
+
+    apt-get install -y chromium zbar-tools poppler-utils
+    REDIS_URL=redis://127.0.0.1:6379/5 DEBUG=1 .venv/bin/python scripts/journey_certificates.py
+
+It is a script, not a test: it needs a browser and minutes. The browser journeys the test suite
+runs live in ``tests/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATABASE_URL = os.environ.get("JOURNEY_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_journey")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/5")
+os.environ.update(DATABASE_URL=DATABASE_URL, REDIS_URL=REDIS_URL, CELERY_TASK_ALWAYS_EAGER="0")
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+SHOTS = ROOT / "var" / "journey"
+PASSWORD = "demo-portal-2026"  # noqa: S105 - the demo logins' published password (seed_demo)
+#: The fragment the visitor searches: only the names of rows ``FRAGMENT_ROWS`` hold it.
+FRAGMENT = "翠微"
+FRAGMENT_ROWS = range(4242, 100_001, 9_000)
+
+
+def fresh_database() -> None:
+    import psycopg
+
+    from config.db.postgresql.base import DEFAULT_LOCALE
+
+    base, name = DATABASE_URL.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(
+            f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
+            f"LC_COLLATE '{DEFAULT_LOCALE}' LC_CTYPE '{DEFAULT_LOCALE}'"
+        )
+
+
+def demo_csv(rows: int) -> tuple[bytes, dict[str, Any]]:
+    """The upload: ``rows`` certificates of cb-admin's body, in its scope but every 12th, every 1,000th bad."""
+    from accreditation.models import Accreditation, CabMembership
+    from accreditation.validators import credit_code_check_character
+    from certification.demo import PLACES, SCOPES, TRADES, WORDS, scope_pairs
+    from certification.rows import FIELDS
+
+    cb = CabMembership.objects.get(user__username="cb-admin", is_admin=True).cab
+    pairs = scope_pairs(Accreditation.objects.get(cab=cb, programme__code="MS"))
+    rng = random.Random(4)  # noqa: S311 - test data
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(FIELDS)
+    facts: dict[str, Any] = {"bad_rows": [], "fragment_numbers": [], "outside_scope": ""}
+    for n in range(1, rows + 1):
+        trade = rng.choice(TRADES)
+        word = FRAGMENT if n in FRAGMENT_ROWS else rng.choice(WORDS)
+        name = f"{rng.choice(PLACES)}{word}{trade}有限公司"
+        standard, sectors = pairs[n % len(pairs)]
+        sector = sectors[0]
+        number = f"J{n:06d}Q25R0M"
+        if n % 12 == 0:
+            standard, sector = "ISO 50001:2018", "IAF 19"
+            facts["outside_scope"] = facts["outside_scope"] or number
+        issue = f"2025-{rng.randint(1, 9):02d}-{rng.randint(1, 28):02d}"
+        if n % 1000 == 0:
+            issue = "2025-02-30"
+            facts["bad_rows"].append(n + 1)  # the header is row 1
+        if n in FRAGMENT_ROWS:
+            facts["fragment_numbers"].append(number)
+        first17 = f"913201{n:06d}" + "".join(rng.choice("0123456789ABCDEFGH") for _ in range(5))
+        values = {
+            "certification_identity_number": f"JOURNEY-{n:06d}",
+            "certificate_number": number,
+            "certification_status": "有效",
+            "certification_type": "管理体系",
+            "standards": standard,
+            "technical_sectors": sector,
+            "certification_scope": SCOPES[trade],
+            "original_issue_date": "",
+            "issue_date": issue,
+            "expiry_date": f"2028{issue[4:]}",
+            "certified_entity_unique_id": f"JOURNEY-C{n:06d}",
+            "certified_entity_name": name,
+            "certified_entity_english_name": "",
+            "certified_entity_trading_name": "",
+            "certified_entity_credit_code": first17 + credit_code_check_character(first17),
+            "street": f"工业园区{n % 500 + 1}号",
+            "city": name[:2],
+            "province": "",
+            "postcode": "",
+            "country": "CN",
+        }
+        writer.writerow([values[field] for field in FIELDS])
+    return buffer.getvalue().encode("gb18030"), facts
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def served() -> Iterator[str]:
+    """gunicorn and a Celery worker on this database; the base address."""
+    port = free_port()
+    bin_dir = Path(sys.executable).parent
+    logs = SHOTS / "server.log"
+    with logs.open("w") as log:
+        web = subprocess.Popen(  # noqa: S603 - our own virtualenv's programs
+            [str(bin_dir / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "120"],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        worker = subprocess.Popen(  # noqa: S603
+            [str(bin_dir / "celery"), "-A", "config", "worker", "-c", "1", "--loglevel", "WARNING"],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            for _ in range(100):
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                        break
+                except OSError:
+                    time.sleep(0.2)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            for process in (web, worker):
+                process.terminate()
+            for process in (web, worker):
+                process.wait(timeout=30)
+
+
+def log_in(context: Any, base: str, username: str) -> Any:
+    page = context.new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form.form button[type=submit], form.form input[type=submit]").first.click()
+    page.wait_for_load_state()
+    return page
+
+
+def upload_journey(browser: Any, base: str, data: bytes, facts: dict[str, Any]) -> None:
+    from playwright.sync_api import Error as PlaywrightError
+
+    context = browser.new_context(locale="zh-CN", accept_downloads=True)
+    page = log_in(context, base, "cb-admin")
+    page.goto(f"{base}/certificate-uploads/new/")
+    with tempfile.NamedTemporaryFile(suffix=".csv", prefix="证书-") as file:
+        file.write(data)
+        file.flush()
+        page.set_input_files("input[type=file]", file.name)
+        started = time.monotonic()
+        page.locator("main form button[type=submit]").last.click()
+        page.wait_for_url(re.compile(r"/certificate-uploads/\d+/$"))
+    seen: list[int] = []
+    shot = 0
+    while time.monotonic() - started < 300:
+        try:
+            value = int(page.evaluate("(document.querySelector('progress') || {value: -1}).value"))
+        except PlaywrightError:  # the page is reloading: the upload finished
+            time.sleep(0.25)
+            continue
+        if value < 0:
+            continue
+        if not seen or value != seen[-1]:
+            seen.append(value)
+            if 0 < value < 100 and shot < 2:
+                shot += 1
+                page.screenshot(path=str(SHOTS / f"upload-progress-{shot}.png"), full_page=True)
+        if page.locator("a[href$='/errors.csv'], a[href*='errors']").count() and value == 100:
+            break
+        time.sleep(0.25)
+    elapsed = time.monotonic() - started
+    page.screenshot(path=str(SHOTS / "upload-done.png"), full_page=True)
+    print(f"upload: {len(data) / 1024 / 1024:.1f} MB, done in {elapsed:.1f} s in the browser; progress seen {seen}")
+    assert seen[-1] == 100 and len(seen) > 2, f"the progress bar did not move: {seen}"
+    with page.expect_download() as waiting:
+        page.locator("a[href*='errors']").first.click()
+    report = waiting.value.path().read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(report)))
+    reported = sorted({int(row[0]) for row in rows[1:]})
+    print(f"error report: {len(rows) - 1} lines, rows {reported[:3]}...; first: {rows[1]}")
+    assert reported == facts["bad_rows"], "the error report does not list exactly the bad rows"
+    context.close()
+
+
+def lookup_journey(browser: Any, base: str, facts: dict[str, Any]) -> None:
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.goto(f"{base}/certificates/?q={FRAGMENT}")
+    page.screenshot(path=str(SHOTS / "lookup-fragment.png"), full_page=True)
+    found = [number for number in facts["fragment_numbers"] if page.get_by_text(number, exact=True).count()]
+    print(f"lookup {FRAGMENT!r}: the page lists {len(found)} of the {len(facts['fragment_numbers'])} certificates")
+    assert found, "the two-character fragment found none of the uploaded certificates"
+    page.get_by_text(found[0], exact=True).first.click()
+    page.wait_for_load_state()
+    assert FRAGMENT in page.content()
+    page.goto(f"{base}/certificates/?q={facts['outside_scope']}")
+    page.get_by_text(facts["outside_scope"], exact=True).first.click()
+    page.wait_for_load_state()
+    page.screenshot(path=str(SHOTS / "certificate-outside-scope.png"), full_page=True)
+    text = page.inner_text("main")
+    assert "Issued outside the accredited scope" in text, "the reason is not shown"
+    print(f"certificate {facts['outside_scope']}: shows 'Issued outside the accredited scope'")
+    context.close()
+
+
+def decision_journey(browser: Any, base: str) -> None:
+    from certification.choices import AccreditationCertificateStatus
+    from certification.models import AccreditationCertificate
+
+    before = set(AccreditationCertificate.objects.values_list("pk", flat=True))
+    context = browser.new_context(locale="zh-CN")
+    page = log_in(context, base, "decider")
+    page.goto(f"{base}/decisions/queue/")
+    page.locator("main a[href$='/decide/']").first.click()
+    page.wait_for_load_state()
+    for radio in page.locator("input[type=radio][value=grant]").all():
+        radio.check()
+    page.fill("textarea[name=reasons]", "评审组建议予以认可，不符合项已关闭。")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    page.screenshot(path=str(SHOTS / "decision.png"), full_page=True)
+    certificate = None
+    for _ in range(240):
+        certificate = AccreditationCertificate.objects.exclude(pk__in=before).order_by("-pk").first()
+        if certificate is not None and certificate.status != AccreditationCertificateStatus.PENDING:
+            break
+        time.sleep(0.5)
+    assert certificate is not None, "the grant issued no accreditation certificate"
+    assert certificate.status == AccreditationCertificateStatus.READY, certificate.failure
+    print(f"decision: certificate {certificate.number} issued ({certificate.get_reason_display()}), PDF ready")
+    context.close()
+
+    visitor = browser.new_context(locale="zh-CN")
+    page = visitor.new_page()
+    pdf = page.request.get(f"{base}/certificates/verify/{certificate.number}/pdf/").body()
+    pdf_path = SHOTS / "certificate.pdf"
+    pdf_path.write_bytes(pdf)
+    fonts = subprocess.run(["pdffonts", str(pdf_path)], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    assert "CJK" in fonts or "Noto Sans SC" in fonts or "NotoSansCJK" in fonts, fonts
+    assert "认可证书" in text, "the PDF's Chinese text is missing"
+    subprocess.run(  # noqa: S603
+        ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", str(pdf_path), str(SHOTS / "certificate-page")],  # noqa: S607
+        check=True,
+    )
+    png = next(SHOTS.glob("certificate-page*.png"))
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    url = decoded.strip()
+    print(f"PDF: {len(pdf):,} bytes, CJK font embedded, Chinese text present; QR code reads {url}")
+    assert url.endswith(f"/certificates/verify/{certificate.number}/"), url
+    page.goto(base + url[url.index("/certificates/") :])
+    page.screenshot(path=str(SHOTS / "verify.png"), full_page=True)
+    assert page.locator("[data-signature=valid]").count() == 1, "the signature is not shown as valid"
+    print("verification page: the signature is valid")
+    visitor.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SHOTS.glob("*"):
+        old.unlink()
+    fresh_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from playwright.sync_api import sync_playwright
+
+    call_command("migrate", verbosity=0)
+    for command in ("seed_demo", "seed_demo_assessors", "seed_demo_certificates"):
+        call_command(command, verbosity=0)
+    data, facts = demo_csv(args.rows)
+    with served() as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        try:
+            upload_journey(browser, base, data, facts)
+            lookup_journey(browser, base, facts)
+            decision_journey(browser, base)
+        finally:
+            browser.close()
+    print(f"\nall done; screenshots in {SHOTS}")
+
+
+if __name__ == "__main__":
+    main()
