@@ -8,7 +8,7 @@ What was typed decides the search, so each one is answered by the index made for
   number, exactly and ignoring case (``UPPER(certificate_number)``);
 - anything else of at least ``MIN_NAME_FRAGMENT`` characters: a fragment of the entity's name
   (Chinese, case-sensitive) or, when the text is ASCII, of its English name (``icontains``, through
-  its trigram index). On PostgreSQL a Chinese fragment goes through the character-pair index
+  its trigram index). On PostgreSQL the name goes through the character-pair index
   (``certification_bigrams``): a fragment's pairs, each in the index, then side by side in the name.
   A selective fragment's entities are read first, a broad one's certificates walked in page order
   (see ``_matching``).
@@ -142,17 +142,17 @@ def name_pairs(text: str) -> list[str]:
 def _entities_named(text: str) -> QuerySet[CertifiedEntity]:
     """The entities whose name (or, for ASCII text, English name) holds ``text``, in no order.
 
-    On PostgreSQL a Chinese fragment is looked up by its character pairs in the pair index, and
+    On PostgreSQL a fragment of the name is looked up by its character pairs in the pair index, and
     ``STRPOS`` keeps only the names that hold the pairs side by side. The planner estimates the
     pairs from the index's statistics of common pairs, so a broad fragment (有限, 限公司) is seen as
     broad and a selective one (坚嘉, 西安坚嘉生物) as selective.
     """
     entities = CertifiedEntity.objects.order_by()
-    if not text.isascii() and connection.vendor == "postgresql":
-        return entities.alias(pairs=Bigrams(F("name")), name_at=StrIndex(F("name"), Value(text))).filter(
-            pairs__contains=name_pairs(text), name_at__gt=0
-        )
-    matches = Q(name__contains=text)
+    if connection.vendor == "postgresql":
+        entities = entities.alias(pairs=Bigrams(F("name")), name_at=StrIndex(F("name"), Value(text)))
+        matches = Q(pairs__contains=name_pairs(text), name_at__gt=0)
+    else:
+        matches = Q(name__contains=text)
     if text.isascii():
         matches |= Q(english_name__icontains=text)
     return entities.filter(matches)

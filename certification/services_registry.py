@@ -320,7 +320,6 @@ def _apply_staged(cb: Cab, batch: Sequence[CertificateRow], verdicts: Sequence[A
         with cursor.copy(f"COPY {stage} FROM STDIN") as copy:
             for position, (row, verdict) in enumerate(zip(batch, verdicts, strict=True)):
                 copy.write_row(_stage_values(row, verdict, position))
-        cursor.execute(f"ANALYZE {stage}")
         for statement in (STAGE_ENTITIES, STAGE_CERTIFICATES, STAGE_SITES):
             cursor.execute(statement.format(stage=stage), params)
         cursor.execute(f"DROP TABLE {stage}")

@@ -202,6 +202,7 @@ def upload_process(*, upload_id: int) -> CertificateUpload | None:
                         processed_rows=F("processed_rows") + len(chunk), applied_rows=F("applied_rows") + applied
                     )
                 last_applied_row = chunk[-1].row
+        _merge_pending_index_entries()
         target = UploadStatus.DONE_WITH_ERRORS if errors else UploadStatus.DONE
         with transaction.atomic():
             upload = _move(upload.pk, target, finished_at=timezone.now())
@@ -228,6 +229,28 @@ def _commit_without_waiting_for_the_disk() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+#: The GIN indexes of the lookup on the entities an upload adds to (migrations 0003 and 0007).
+LOOKUP_GIN_INDEXES = ("certified_entity_name_bigrams", "certified_entity_english_name_trgm")
+
+
+def _merge_pending_index_entries() -> None:
+    """On PostgreSQL, merge the entries the upload queued in the lookup's GIN indexes (fast update).
+
+    Every search reads a GIN index's queue of pending entries in full; left to autovacuum, the
+    entries of a large upload slow the public lookup for a while (2 ms searches took 8 ms after
+    100,000 rows). Merging them here costs tens of milliseconds.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for index in LOOKUP_GIN_INDEXES:
+            cursor.execute(
+                "SELECT gin_clean_pending_list(c.oid) FROM pg_class c "
+                "WHERE c.relname = %s AND c.relnamespace = current_schema()::regnamespace",
+                [index],
+            )
 
 
 def _counts(upload: CertificateUpload) -> dict[str, Any]:

@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0005_fewer_certificate_indexes'),
+        ("certification", "0005_fewer_certificate_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='issuedcertificate',
-            name='last_upload',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='certification.certificateupload', verbose_name='last changed by upload'),
+            model_name="issuedcertificate",
+            name="last_upload",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="certification.certificateupload",
+                verbose_name="last changed by upload",
+            ),
         ),
     ]
