@@ -15,9 +15,9 @@ import segno
 from pypdf import PdfReader
 
 from accreditation.models import Cab
-from certification.choices import AccreditationCertificateStatus
+from certification.choices import AccreditationCertificateStatus, IssueReason
 from certification.models import AccreditationCertificate
-from certification.services_certificates import certificate_pdf, verification_url
+from certification.services_certificates import accreditation_certificate_issue, certificate_pdf, verification_url
 from core.models import User
 from tests.accreditation.decisions_helpers import FOOD_ITEM, METAL_ITEM
 from tests.certification.certificates_helpers import certificates_env, fresh, grant_by_decision  # noqa: F401 - fixture
@@ -94,6 +94,24 @@ def test_the_qr_code_points_to_the_absolute_verification_url(
     assert encoded == [url]
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert url in text.replace("\n", "")
+
+
+def test_the_qr_code_and_the_signature_stay_on_the_certificate_face_for_the_longest_facts(
+    rendered: AccreditationCertificate, secretariat: User
+) -> None:
+    """A reason for issue that takes two lines once pushed the verification block to page 2."""
+    accreditation = rendered.accreditation
+    accreditation.cab.name_en = "Shenzhen Precision Measurement and Testing Technology Research Institute Co., Ltd."
+    accreditation.cab.save(update_fields=["name_en"])
+    changed = accreditation_certificate_issue(
+        accreditation=accreditation, reason=IssueReason.REGISTER_CHANGE, actor=secretariat
+    )
+
+    face = PdfReader(io.BytesIO(certificate_pdf(changed))).pages[0]
+
+    assert verification_url(changed) in face.extract_text().replace("\n", "")
+    # The QR code sits beside these in one unbreakable block (``.verification``).
+    assert changed.signature in face.extract_text().replace("\n", "")
 
 
 def test_rendering_twice_changes_nothing(rendered: AccreditationCertificate) -> None:
