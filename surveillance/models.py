@@ -121,3 +121,26 @@ class ComplaintAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+from surveillance.models_supervision import (  # noqa: E402 - the app's other models, after these
+    DishonestyEntry,
+    JobRun,
+    PublicNotice,
+    ReminderSent,
+    Sanction,
+    SanctionReason,
+    WithdrawalProposal,
+)
+
+__all__ = [
+    "Complaint",
+    "ComplaintAttachment",
+    "DishonestyEntry",
+    "JobRun",
+    "PublicNotice",
+    "ReminderSent",
+    "Sanction",
+    "SanctionReason",
+    "WithdrawalProposal",
+]
