@@ -22,7 +22,7 @@ def test_the_cache_keeps_a_value_in_redis() -> None:
         cache.delete(key)
 
     assert (settings.CACHES["default"]["BACKEND"], stored) == (
-        "django.core.cache.backends.redis.RedisCache",
+        "core.cache.ResilientRedisCache",
         {"name": "认可委员会"},
     )
 
