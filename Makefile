@@ -102,6 +102,7 @@ bench: venv-dev
 	$(DEV_ENV) $(PY) bench/certificates_generate.py --certificates $(BENCH_CERTIFICATES)
 	$(DEV_ENV) $(PY) bench/certificates_lookup.py
 	$(DEV_ENV) $(PY) bench/upload_apply.py --rows 100000
+	$(DEV_ENV) $(PY) bench/expiry_sweep.py --day 2026-11-21
 
 lint: venv-dev
 	$(BIN)/ruff check .
