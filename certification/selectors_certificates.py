@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accreditation.choices import LIVE_ACCREDITATION_STATUSES
+from accreditation.choices import LIVE_ACCREDITATION_STATUSES, AccreditationStatus
 from accreditation.models import Accreditation
 from accreditation.selectors import AnyUser, user_cabs
 from certification import signing
@@ -83,6 +83,7 @@ class Standing:
     SUPERSEDED = "superseded"
     EXPIRED = "expired"
     NOT_IN_FORCE = "accreditation_not_in_force"
+    SUSPENDED = "accreditation_suspended"
     PENDING = "pending"
 
     LABELS: dict[str, Promise] = {
@@ -90,6 +91,7 @@ class Standing:
         SUPERSEDED: _("Superseded by a newer certificate"),
         EXPIRED: _("Expired"),
         NOT_IN_FORCE: _("The accreditation is no longer in force"),
+        SUSPENDED: _("The accreditation is suspended"),
         PENDING: _("Being prepared"),
     }
 
@@ -125,6 +127,9 @@ def _standing(certificate: AccreditationCertificate, today: dt.date) -> str:
         return Standing.PENDING
     if certificate.accreditation.status not in LIVE_ACCREDITATION_STATUSES:
         return Standing.NOT_IN_FORCE
+    # A suspended body may not claim its accreditation: the certificate does not attest it meanwhile.
+    if certificate.accreditation.status == AccreditationStatus.SUSPENDED:
+        return Standing.SUSPENDED
     if certificate.valid_until < today:
         return Standing.EXPIRED
     return Standing.VALID

@@ -7,6 +7,8 @@ every HTTPS and cookie hardening that ``manage.py check --deploy`` asks for.
 
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from config.env import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -98,6 +100,33 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# The supervision app's daily jobs (``surveillance.jobs``), staggered after midnight in Shanghai when
+# nobody works, each for "today": the expiry sweep first, so that the watchdogs after it never act
+# on an accreditation that expired that night. Each entry expires just under a day: a run the
+# worker could not start before the next one is dropped, not doubled (the job's lock would skip it
+# anyway). The embedded default has no beat: ``manage.py run_supervision_jobs`` runs them by hand.
+CELERY_BEAT_SCHEDULE = {
+    "expiry-sweep": {
+        "task": "surveillance.tasks.run_expiry_sweep",
+        "schedule": crontab(hour=1, minute=15),
+        "options": {"expires": 23 * 3600},
+    },
+    "suspension-watchdog": {
+        "task": "surveillance.tasks.run_suspension_watchdog",
+        "schedule": crontab(hour=1, minute=35),
+        "options": {"expires": 23 * 3600},
+    },
+    "deadline-watchdog": {
+        "task": "surveillance.tasks.run_deadline_watchdog",
+        "schedule": crontab(hour=1, minute=45),
+        "options": {"expires": 23 * 3600},
+    },
+    "qualification-reminders": {
+        "task": "surveillance.tasks.run_qualification_reminders",
+        "schedule": crontab(hour=2, minute=0),
+        "options": {"expires": 23 * 3600},
+    },
+}
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
@@ -232,6 +261,10 @@ SPECTACULAR_SETTINGS = {
         "ComplaintOutcomeEnum": "surveillance.choices.ComplaintOutcome",
         # Named once a second "outcome" field (complaints) made the generated name collide.
         "DecisionOutcomeEnum": "accreditation.choices_applications.DecisionOutcome",
+        "SanctionKindEnum": "surveillance.choices.SanctionKind",
+        "SanctionStatusEnum": "surveillance.choices.SanctionStatus",
+        "WithdrawalProposalStatusEnum": "surveillance.choices.WithdrawalProposalStatus",
+        "NoticeKindEnum": "surveillance.choices.NoticeKind",
     },
 }
 

@@ -10,5 +10,15 @@ register_event_labels(
         "complaint.acknowledged": _("Complaint acknowledged"),
         "complaint.investigation_started": _("Complaint investigation started"),
         "complaint.resolved": _("Complaint resolved"),
+        # Sanctions, withdrawal proposals, public notices and the dishonesty list.
+        "sanction.decided": _("Sanction decided"),
+        "sanction.lifted": _("Suspension lifted after rectification"),
+        "sanction.ended": _("Sanction ended by a later sanction"),
+        "withdrawal_proposal.opened": _("Withdrawal proposed: suspension past its maximum"),
+        "withdrawal_proposal.withdrawn": _("Withdrawal proposal carried out"),
+        "withdrawal_proposal.dismissed": _("Withdrawal proposal dismissed"),
+        "notice.published": _("Public notice published"),
+        "dishonesty.listed": _("Entered on the dishonesty list"),
+        "dishonesty.removed": _("Removed from the dishonesty list (credit repair)"),
     }
 )

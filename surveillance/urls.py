@@ -1,13 +1,19 @@
 """Pages of the supervision app, mounted at the site root by ``config.urls``.
 
-Each part of the supervision issue keeps its own module (``urls_complaints`` so far); this
-module only joins them.
+Each part of the supervision issue keeps its own module (``urls_complaints``, ``urls_sanctions``, ``urls_notices``,
+...); this module only joins them.
 """
 
 from django.urls import URLPattern
 
-from surveillance import urls_complaints
+from surveillance import urls_complaints, urls_jobs, urls_notices, urls_sanctions, urls_statistics
 
 app_name = "surveillance"
 
-urlpatterns: list[URLPattern] = [*urls_complaints.urlpatterns]
+urlpatterns: list[URLPattern] = [
+    *urls_complaints.urlpatterns,
+    *urls_jobs.urlpatterns,
+    *urls_statistics.urlpatterns,
+    *urls_sanctions.urlpatterns,
+    *urls_notices.urlpatterns,
+]

@@ -1,9 +1,9 @@
 """The supervision app's API routes, mounted under /api/ by ``config.api_urls``."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
-from surveillance.api import views_complaints
+from surveillance.api import views_complaints, views_jobs, views_notices, views_sanctions, views_statistics
 
 app_name = "surveillance_api"
 
@@ -11,5 +11,13 @@ app_name = "surveillance_api"
 router = SimpleRouter()
 router.register("complaints", views_complaints.ComplaintViewSet, basename="complaint")
 router.register("public/complaints", views_complaints.PublicComplaintViewSet, basename="public-complaint")
+router.register("sanctions", views_sanctions.SanctionViewSet, basename="sanction")
+router.register("sanction-reasons", views_sanctions.SanctionReasonViewSet, basename="sanction-reason")
+router.register("withdrawal-proposals", views_sanctions.WithdrawalProposalViewSet, basename="withdrawal-proposal")
+router.register("public/notices", views_notices.PublicNoticeViewSet, basename="public-notice")
+router.register("supervision/job-runs", views_jobs.JobRunViewSet, basename="job-run")
 
-urlpatterns: list[URLPattern | URLResolver] = [*router.urls]
+urlpatterns: list[URLPattern | URLResolver] = [
+    *router.urls,
+    path("supervision/statistics/", views_statistics.StatisticsAPIView.as_view(), name="statistics"),
+]
