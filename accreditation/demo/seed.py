@@ -508,19 +508,24 @@ def _logins(users: dict[str, User]) -> list[Login]:
     )
     try_this = {
         "secretariat": (
-            "Runs the register: create a CAB, draft and publish a scope issue, grant, suspend or withdraw "
-            "(a reason is required), compare scope issues, read the audit trail"
+            "Runs the register and supervision: review applications, plan assessments and teams, decide "
+            "sanctions (/sanctions/), handle complaints (/complaints/), run the daily jobs "
+            "(/supervision/jobs/), read statistics and the audit trail"
             + (f"; {suspended.cab.name_zh} is partially suspended" if suspended else "")
             + "."
         ),
-        "decision_maker": "Reads the whole register, every scope issue and the audit trail; every change is refused.",
+        "decision_maker": (
+            "Decides assessed applications (/decisions/queue/; one is waiting) and reads the register, "
+            "statistics and the audit trail; register edits are refused."
+        ),
         "assessor": f"Sees only {assessed.name_zh} (a grant for its assessment); every other CAB is hidden.",
         "lab_admin": (
             f"Admin of {lab.name_zh}: {_accreditations_of(lab)} to compare, its contacts; may invite colleagues."
         ),
         "lab_user": f"Member of {lab.name_zh}: reads its register entry; cannot invite colleagues or edit contacts.",
         "cb_admin": (
-            f"Admin of {cb.name_zh}, {_accreditations_of(cb)}: sees this certification body only, never {lab.name_zh}."
+            f"Admin of {cb.name_zh}, {_accreditations_of(cb)}: uploads certificates (/certificate-uploads/); "
+            f"sees this certification body only, never {lab.name_zh}."
         ),
     }
     logins = [Login(spec.label, users[spec.key].username, DEMO_PASSWORD, try_this[spec.key]) for spec in DEMO_USERS]
