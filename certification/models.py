@@ -245,6 +245,9 @@ class IssuedCertificate(models.Model):
         _("why not accredited"), max_length=30, choices=NotAccreditedReason.choices, blank=True
     )
     not_accredited_detail = models.CharField(_("details"), max_length=500, blank=True)
+    # No index of its own, like ``last_upload`` below: no query looks certificates up by either,
+    # and neither an accreditation nor an upload is ever deleted (deleting one would check these
+    # ten million rows without an index). Each index less is less to write per uploaded or expired row.
     accreditation = models.ForeignKey(
         Accreditation,
         on_delete=models.PROTECT,
@@ -252,6 +255,7 @@ class IssuedCertificate(models.Model):
         blank=True,
         related_name="covered_certificates",
         verbose_name=_("accreditation covering it"),
+        db_index=False,
     )
     last_upload = models.ForeignKey(
         CertificateUpload,
@@ -260,6 +264,7 @@ class IssuedCertificate(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("last changed by upload"),
+        db_index=False,
     )
     created_at = models.DateTimeField(_("first reported"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last reported"), auto_now=True)
