@@ -39,6 +39,7 @@ register_event_labels(
         "scope.published": _("Scope issue published"),
         "scope.draft_discarded": _("Scope draft discarded"),
         "application.created": _("Application drafted"),
+        "application.opened_by_body": _("Surveillance or special assessment opened"),
         "application.updated": _("Application changed"),
         "application.item_added": _("Applied scope item added"),
         "application.item_removed": _("Applied scope item removed"),

@@ -17,6 +17,18 @@ class ApplicationType(models.TextChoices):
     REDUCTION = "reduction", _("Scope reduction")
     RENEWAL = "renewal", _("Reassessment (renewal)")
     CHANGE = "change", _("Change notification")
+    # The accreditation body's own assessments of an accredited CAB: opened by the secretariat or
+    # the surveillance planner (never by the CAB), accepted from the start, decided as a whole.
+    SURVEILLANCE = "surveillance", _("Surveillance")
+    SPECIAL = "special", _("Special assessment")
+
+
+#: Types the accreditation body opens itself: no draft, no acceptance review, no CAB edits; they
+#: cover the current scope unchanged and their decision ("accreditation maintained" or not)
+#: changes nothing in the register.
+BODY_INITIATED_TYPES = frozenset({ApplicationType.SURVEILLANCE, ApplicationType.SPECIAL})
+#: Types decided as a whole (grant or refuse), not item by item.
+WHOLE_DECISION_TYPES = frozenset({ApplicationType.CHANGE, *BODY_INITIATED_TYPES})
 
 
 class ApplicationStatus(models.TextChoices):
@@ -76,6 +88,8 @@ REQUIRED_DOCUMENTS: dict[str, tuple[str, ...]] = {
     ApplicationType.REDUCTION: (_D.APPLICATION_FORM,),
     ApplicationType.RENEWAL: (_D.APPLICATION_FORM, _D.QUALITY_MANUAL, _D.PROFICIENCY_TESTING),
     ApplicationType.CHANGE: (_D.APPLICATION_FORM, _D.SUPPORTING_EVIDENCE),
+    ApplicationType.SURVEILLANCE: (),
+    ApplicationType.SPECIAL: (),
 }
 
 #: Types whose scope the CAB edits, and the actions each allows on its items.
@@ -85,6 +99,9 @@ SCOPE_ACTIONS: dict[str, frozenset[str]] = {
     ApplicationType.REDUCTION: frozenset({ScopeAction.REMOVE}),
     ApplicationType.RENEWAL: frozenset({ScopeAction.ADD, ScopeAction.KEEP}),
     ApplicationType.CHANGE: frozenset(),
+    # The body lists the current scope itself (``KEEP`` lines) when it opens one; nobody edits it.
+    ApplicationType.SURVEILLANCE: frozenset(),
+    ApplicationType.SPECIAL: frozenset(),
 }
 
 _COMMON_CHECKS: tuple[tuple[str, str | Promise], ...] = (
@@ -120,6 +137,9 @@ CHECKLISTS: dict[str, tuple[tuple[str, str | Promise], ...]] = {
         ("form_signed", _("Is the application form complete and signed by the legal representative?")),
         ("evidence", _("Is there documentary evidence of each change (licence, appointment letters)?")),
     ),
+    # No acceptance review: the body opened them itself.
+    ApplicationType.SURVEILLANCE: (),
+    ApplicationType.SPECIAL: (),
 }
 
 

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accreditation.choices_applications import (
+    BODY_INITIATED_TYPES,
     SCOPE_ACTIONS,
     ApplicationType,
     ChangeKind,
@@ -29,7 +30,11 @@ class ApplicationCreateForm(forms.Form):
     programme = forms.ModelChoiceField(
         label=_("Programme"), queryset=programme_qs(), to_field_name="code", empty_label=None
     )
-    type = forms.ChoiceField(label=_("Type of application"), choices=ApplicationType.choices)
+    # Surveillance and special assessments are opened by the accreditation body, never by the CAB.
+    type = forms.ChoiceField(
+        label=_("Type of application"),
+        choices=[(value, label) for value, label in ApplicationType.choices if value not in BODY_INITIATED_TYPES],
+    )
     note = forms.CharField(
         label=_("Note to the secretariat"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accreditation.choices_applications import ApplicationType, DecisionOutcome
+from accreditation.choices_applications import BODY_INITIATED_TYPES, WHOLE_DECISION_TYPES, DecisionOutcome
 from accreditation.models import Application, ApplicationScopeItem
 from core.errors import DomainError
 
@@ -51,7 +51,17 @@ class DecisionForm(forms.Form):
     def __init__(self, *args: Any, application: Application, pending: list[ApplicationScopeItem], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.pending = pending
-        self.is_change = application.type == ApplicationType.CHANGE
+        self.is_change = application.type in WHOLE_DECISION_TYPES
+        if application.type in BODY_INITIATED_TYPES:
+            self.fields["outcome"] = forms.ChoiceField(
+                label=_("Decision after the assessment"),
+                choices=[
+                    (DecisionOutcome.GRANT, _("Accreditation maintained")),
+                    (DecisionOutcome.REFUSE, _("Not maintained: the secretariat decides a sanction")),
+                ],
+                widget=forms.RadioSelect,
+            )
+            return
         if self.is_change:
             self.fields["outcome"] = forms.ChoiceField(
                 label=_("Decision on the change notification"),

@@ -64,8 +64,14 @@ class Application(models.Model):
     change_kinds = models.JSONField(_("changes notified"), default=list, blank=True)
     proposed_changes = models.JSONField(_("proposed new values"), default=dict, blank=True)
     note = models.TextField(_("note to the secretariat"), blank=True)
+    # Empty only for a surveillance assessment the daily planner opened (no person acted).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)

@@ -45,8 +45,14 @@ class Assessment(models.Model):
     )
     proposal_warnings = models.JSONField(_("proposal warnings"), default=list, blank=True)
     proposal_excluded = models.JSONField(_("assessors excluded from the proposal"), default=list, blank=True)
+    # Empty only for a surveillance assessment the daily planner planned (no person acted).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -135,14 +135,17 @@ def _revoke(member: TeamMember) -> None:
 def assessment_create(
     *,
     application: Application,
-    actor: User,
+    actor: User | None,
     kind: str,
     planned_start: dt.date,
     planned_end: dt.date,
     sites: str = "",
     scope_items: Iterable[ApplicationScopeItem] | None = None,
 ) -> Assessment:
-    """The secretariat plans an assessment of an accepted application; by default it covers every applied item."""
+    """The secretariat plans an assessment of an accepted application; by default it covers every applied item.
+
+    ``actor=None``: the surveillance planner (a scheduled job), which acts for the secretariat.
+    """
     require_secretariat(actor)
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != ApplicationStatus.ACCEPTED:

@@ -68,9 +68,10 @@ STALE_AFTER = dt.timedelta(hours=2)
 ABANDONED = "abandoned: the process running this job stopped before it finished; the next run did the rest."
 
 #: Each job's body, by dotted path so the modules load only when a job runs. The order is the
-#: order the management command runs them in (and the beat's stagger): the expiry sweep first, so
-#: the watchdogs never act on an accreditation that expired the same night.
+#: order the management command runs them in (and the beat's stagger): the planner, then the expiry
+#: sweep, so the watchdogs never act on an accreditation that expired the same night.
 JOB_BODIES: dict[str, str] = {
+    JobName.SURVEILLANCE_PLANNER: "surveillance.jobs_planner.surveillance_planner",
     JobName.EXPIRY_SWEEP: "surveillance.jobs_expiry.expiry_sweep",
     JobName.SUSPENSION_WATCHDOG: "surveillance.jobs_suspensions.suspension_watchdog_job",
     JobName.DEADLINE_WATCHDOG: "surveillance.jobs_deadlines.deadline_watchdog",

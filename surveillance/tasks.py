@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from surveillance import jobs_deadlines, jobs_expiry  # noqa: F401 - their notification messages register
+from surveillance import jobs_deadlines, jobs_expiry, jobs_planner  # noqa: F401 - their notification messages register
 from surveillance.choices import JobName
 from surveillance.jobs import run_job
 from surveillance.models import Complaint
@@ -44,6 +44,11 @@ def _run(job: str, day: str | None) -> int:
 
 
 @shared_task(time_limit=30 * 60, soft_time_limit=28 * 60)
+def run_surveillance_planner(day: str | None = None) -> int:
+    return _run(JobName.SURVEILLANCE_PLANNER, day)
+
+
+@shared_task(time_limit=30 * 60, soft_time_limit=28 * 60)
 def run_expiry_sweep(day: str | None = None) -> int:
     return _run(JobName.EXPIRY_SWEEP, day)
 
@@ -65,6 +70,7 @@ def run_qualification_reminders(day: str | None = None) -> int:
 
 #: The task that runs each job, for the "run now" button.
 JOB_TASKS = {
+    JobName.SURVEILLANCE_PLANNER: run_surveillance_planner,
     JobName.EXPIRY_SWEEP: run_expiry_sweep,
     JobName.DEADLINE_WATCHDOG: run_deadline_watchdog,
     JobName.QUALIFICATION_REMINDERS: run_qualification_reminders,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from accreditation.choices import AccreditationStatus, CabKind, ScopeItemStatus
 from accreditation.choices_applications import (
     APPLICATION_TRANSITIONS,
+    BODY_INITIATED_TYPES,
     EDITABLE_STATUSES,
     REQUIRED_DOCUMENTS,
     SCOPE_ACTIONS,
@@ -190,6 +191,11 @@ def application_create(
     _require_member(actor, cab)
     if type not in ApplicationType.values:
         raise DomainError("invalid_type", _("“{type}” is not a type of application.").format(type=type))
+    if type in BODY_INITIATED_TYPES:
+        raise DomainError(
+            "body_initiated_type",
+            _("Surveillance and special assessments are opened by the accreditation body, not applied for."),
+        )
     accreditation: Accreditation | None = None
     if type == ApplicationType.INITIAL:
         if not programme.is_active:
@@ -250,6 +256,88 @@ def application_create(
         "application.created",
         actor,
         new_values={"reference": application.reference, "programme": programme.code, "type": type},
+    )
+    return application
+
+
+#: Accreditations the body may assess on its own initiative (a special assessment may look at a
+#: suspended body too; the surveillance planner keeps to live ones, see ``surveillance.jobs_planner``).
+_ASSESSABLE_STATUSES = _HELD_STATUSES
+
+
+@transaction.atomic
+def application_open_by_body(
+    *, accreditation: Accreditation, type: str, actor: User | None, note: str = ""
+) -> Application:
+    """A surveillance or special assessment of ``accreditation``, opened by the secretariat (or a
+    scheduled job, ``actor=None``): accepted from the start, listing the current published scope
+    (withdrawn items aside) as ``keep`` lines for the assessors to cover. Nothing in the scope
+    changes when it is decided (``decision_record``).
+    """
+    require_secretariat(actor)
+    if type not in BODY_INITIATED_TYPES:
+        raise DomainError(
+            "invalid_type", _("Only a surveillance or a special assessment is opened by the accreditation body.")
+        )
+    accreditation = (
+        Accreditation.objects.select_for_update().select_related("cab", "programme").get(pk=accreditation.pk)
+    )
+    if accreditation.status not in _ASSESSABLE_STATUSES:
+        raise StateConflict(
+            "accreditation_not_held",
+            _("{accreditation} is {status}; only a held accreditation is assessed.").format(
+                accreditation=accreditation, status=accreditation.get_status_display()
+            ),
+            detail={"status": accreditation.status},
+        )
+    current = accreditation.current_scope
+    scope = list(current.items.exclude(status=ScopeItemStatus.WITHDRAWN).order_by("position", "pk")) if current else []
+    if not scope:
+        raise StateConflict(
+            "no_current_scope",
+            _("{accreditation} has no published scope to assess.").format(accreditation=accreditation),
+        )
+    now = timezone.now()
+    application = Application.objects.create(
+        cab=accreditation.cab,
+        programme=accreditation.programme,
+        accreditation=accreditation,
+        type=type,
+        status=ApplicationStatus.ACCEPTED,
+        note=note.strip(),
+        created_by=actor,
+        status_changed_at=now,
+        # In the secretariat's hands from the start: staff see it like any submitted application.
+        submitted_at=now,
+        first_submitted_at=now,
+        reviewed_by=actor,
+        reviewed_at=now,
+    )
+    application.reference = f"APP-{application.created_at:%Y}-{application.pk:06d}"
+    application.save(update_fields=["reference"])
+    ApplicationScopeItem.objects.bulk_create(
+        ApplicationScopeItem(
+            application=application,
+            action=ScopeAction.KEEP,
+            key=item.key,
+            attributes=dict(item.attributes),
+            position=position,
+        )
+        for position, item in enumerate(scope, start=1)
+    )
+    _audit(
+        application,
+        "application.opened_by_body",
+        actor,
+        reason=note.strip(),
+        new_values={
+            "reference": application.reference,
+            "programme": accreditation.programme.code,
+            "type": type,
+            "status": application.status,
+            "accreditation": accreditation.pk,
+            "items": len(scope),
+        },
     )
     return application
 

@@ -31,6 +31,8 @@ from accreditation import hooks
 from accreditation.choices import AccreditationStatus, ScopeVersionStatus
 from accreditation.choices_applications import (
     APPLICATION_TRANSITIONS,
+    BODY_INITIATED_TYPES,
+    WHOLE_DECISION_TYPES,
     ApplicationStatus,
     ApplicationType,
     ChangeKind,
@@ -67,7 +69,8 @@ from core.roles import Role, has_role
 _O = DecisionOutcome
 #: Outcomes that settle an item for good; a deferred item waits for a later decision.
 SETTLED_OUTCOMES = frozenset({_O.GRANT, _O.REFUSE})
-#: A change notification is approved or refused as a whole; it is never deferred.
+#: A change notification (and a surveillance or special assessment: accreditation maintained or
+#: not) is approved or refused as a whole; it is never deferred.
 CHANGE_OUTCOMES = frozenset({_O.GRANT, _O.REFUSE})
 
 #: CAB fields each change kind sets, from the proposed values of the same name.
@@ -127,13 +130,17 @@ def _checked_readiness(application: Application, actor: User) -> hooks.Assessmen
     return facts
 
 
-def _checked_change_outcome(outcome: str, items: Mapping[int, tuple[str, str]] | None) -> str:
+def _checked_change_outcome(
+    outcome: str, items: Mapping[int, tuple[str, str]] | None, *, supervision: bool = False
+) -> str:
     if items:
-        raise DomainError("items_not_applicable", _("A change notification is decided as a whole, not item by item."))
+        raise DomainError("items_not_applicable", _("This application is decided as a whole, not item by item."))
     if outcome not in CHANGE_OUTCOMES:
         raise DomainError(
             "invalid_outcome",
-            _("Approve or refuse the change notification."),
+            _("Maintain the accreditation or refuse to.")
+            if supervision
+            else _("Approve or refuse the change notification."),
             detail={"outcome": outcome, "allowed": sorted(CHANGE_OUTCOMES)},
         )
     return outcome
@@ -441,11 +448,13 @@ def decision_record(
     reasons = reasons.strip()
     if not reasons:
         raise DomainError("reasons_required", _("Give the reasons for the decision; the CAB will read them."))
-    is_change = application.type == ApplicationType.CHANGE
-    pending = [] if is_change else pending_items(application)
+    # A change notification, a surveillance or a special assessment is decided as a whole; the
+    # items of the latter two are the current scope listed for the assessors, never decided.
+    is_whole = application.type in WHOLE_DECISION_TYPES
+    pending = [] if is_whole else pending_items(application)
     chosen: dict[int, tuple[str, str]] = {}
-    if is_change:
-        outcome = _checked_change_outcome(outcome, items)
+    if is_whole:
+        outcome = _checked_change_outcome(outcome, items, supervision=application.type in BODY_INITIATED_TYPES)
     else:
         chosen = _checked_item_outcomes(pending, items or {}, outcome)
     by_outcome: dict[str, list[ApplicationScopeItem]] = {value: [] for value in _O.values}
@@ -478,6 +487,11 @@ def decision_record(
             )
         elif application.type == ApplicationType.RENEWAL:
             effect = _decide_renewal(application, actor, reason, granted, refused, granted_before)
+        elif application.type in BODY_INITIATED_TYPES:
+            # "Accreditation maintained" (grant) changes nothing in the register and issues no new
+            # certificate; a refusal changes nothing either: the secretariat then decides a sanction
+            # through the sanction services, with their own reasons and notices.
+            effect = _Effect()
         else:
             effect = _decide_change(application, actor, reason, outcome)
 

@@ -23,7 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
-from accreditation.choices_applications import ApplicationStatus, ApplicationType, ChangeKind
+from accreditation.choices_applications import WHOLE_DECISION_TYPES, ApplicationStatus, ApplicationType, ChangeKind
 from accreditation.forms_decisions import DecisionForm
 from accreditation.hooks import AssessmentFacts, assessment_facts
 from accreditation.models import Accreditation, Application, ApplicationScopeItem, Cab, Decision
@@ -101,7 +101,8 @@ class ApplicationDecideView(LoginRequiredMixin, ServiceFormView):
         self.application = get_object_or_404(application_qs_for(user), pk=self.kwargs["pk"])
         if not is_decision_maker(user):
             raise PermissionDenied
-        self.pending = pending_items(self.application) if self.application.type != ApplicationType.CHANGE else []
+        whole = self.application.type in WHOLE_DECISION_TYPES
+        self.pending = [] if whole else pending_items(self.application)
         return self.application
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -136,7 +137,7 @@ class ApplicationDecideView(LoginRequiredMixin, ServiceFormView):
             added=applied_rows(shape, diff.added),
             removed=scope_rows(shape, diff.removed),
             kept_count=len(diff.kept),
-            has_scope=application.type != ApplicationType.CHANGE,
+            has_scope=application.type not in WHOLE_DECISION_TYPES,
             changes=change_rows(application) if application.type == ApplicationType.CHANGE else [],
             decisions=list(decisions_of(application, user).prefetch_related("items")),
             **kwargs,

@@ -71,6 +71,7 @@ def test_when_one_job_fails_the_command_still_runs_the_others_and_then_reports_t
 
     statuses = dict(JobRun.objects.filter(run_for=DAY).values_list("job", "status"))
     assert statuses == {
+        JobName.SURVEILLANCE_PLANNER: JobRunStatus.SUCCEEDED,
         JobName.EXPIRY_SWEEP: JobRunStatus.FAILED,
         JobName.SUSPENSION_WATCHDOG: JobRunStatus.SUCCEEDED,
         JobName.DEADLINE_WATCHDOG: JobRunStatus.SUCCEEDED,
@@ -91,6 +92,7 @@ def test_the_command_runs_every_job_for_the_day_it_is_given_and_a_second_run_cha
 
     runs = list(JobRun.objects.order_by("pk").values_list("job", "run_for", "status", "rows_changed"))
     assert runs == [
+        (JobName.SURVEILLANCE_PLANNER, DAY, JobRunStatus.SUCCEEDED, 0),
         (JobName.EXPIRY_SWEEP, DAY, JobRunStatus.SUCCEEDED, 1),
         (JobName.SUSPENSION_WATCHDOG, DAY, JobRunStatus.SUCCEEDED, 0),
         (JobName.DEADLINE_WATCHDOG, DAY, JobRunStatus.SUCCEEDED, 0),

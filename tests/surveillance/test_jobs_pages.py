@@ -133,6 +133,7 @@ def test_my_work_warns_the_secretariat_of_a_failed_job_and_one_that_did_not_run(
     secretariat: User, cab_admin: User
 ) -> None:
     today = timezone.localdate()
+    a_run(JobName.SURVEILLANCE_PLANNER, day=today)
     a_run(JobName.EXPIRY_SWEEP, day=today)
     a_run(JobName.SUSPENSION_WATCHDOG, day=today)
     a_run(JobName.DEADLINE_WATCHDOG, day=today - dt.timedelta(days=1), status=JobRunStatus.FAILED)
