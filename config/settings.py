@@ -106,6 +106,13 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 # worker could not start before the next one is dropped, not doubled (the job's lock would skip it
 # anyway). The embedded default has no beat: ``manage.py run_supervision_jobs`` runs them by hand.
 CELERY_BEAT_SCHEDULE = {
+    # First of the night: plans what falls due (it reads the register as the day starts); the expiry
+    # sweep follows at 01:15 and never meets an assessment being planned.
+    "surveillance-planner": {
+        "task": "surveillance.tasks.run_surveillance_planner",
+        "schedule": crontab(hour=1, minute=0),
+        "options": {"expires": 23 * 3600},
+    },
     "expiry-sweep": {
         "task": "surveillance.tasks.run_expiry_sweep",
         "schedule": crontab(hour=1, minute=15),
@@ -172,6 +179,11 @@ APPLICATION_DOCUMENT_MAX_BYTES = env.int("APPLICATION_DOCUMENT_MAX_BYTES", defau
 # deadline CABs get, so a complaint is not held to a looser target than the body it concerns).
 COMPLAINT_ACKNOWLEDGE_WORKING_DAYS = env.int("COMPLAINT_ACKNOWLEDGE_WORKING_DAYS", default=5, minimum=1)
 COMPLAINT_RESOLUTION_DAYS = env.int("COMPLAINT_RESOLUTION_DAYS", default=60, minimum=1)
+# The surveillance planner opens a surveillance assessment this many days before its on-site due date
+# (90 by default: time to propose and confirm a team and agree the dates with the CAB).
+SURVEILLANCE_LEAD_DAYS = env.int("SURVEILLANCE_LEAD_DAYS", default=90, minimum=1)
+# Days after a decision within which the CAB may appeal it.
+APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=30, minimum=1)
 # Abuse limit of the public complaint form and API: submissions per client address (per user when
 # signed in), counted in the cache; "<count>/<second|minute|hour|day>".
 COMPLAINT_PUBLIC_RATE = env.str("COMPLAINT_PUBLIC_RATE", default="5/hour")
@@ -256,6 +268,7 @@ SPECTACULAR_SETTINGS = {
         "AccreditationCertificateStatusEnum": "certification.choices.AccreditationCertificateStatus",
         "UploadStatusEnum": "certification.choices.UploadStatus",
         "ComplaintKindEnum": "surveillance.choices.ComplaintKind",
+        "AssessmentKindEnum": "assessors.choices.AssessmentKind",
         "ComplaintChannelEnum": "surveillance.choices.ComplaintChannel",
         "ComplaintStatusEnum": "surveillance.choices.ComplaintStatus",
         "ComplaintOutcomeEnum": "surveillance.choices.ComplaintOutcome",

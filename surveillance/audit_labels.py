@@ -10,6 +10,7 @@ register_event_labels(
         "complaint.acknowledged": _("Complaint acknowledged"),
         "complaint.investigation_started": _("Complaint investigation started"),
         "complaint.resolved": _("Complaint resolved"),
+        "complaint.special_assessment_opened": _("Special assessment opened from the complaint"),
         # Sanctions, withdrawal proposals, public notices and the dishonesty list.
         "sanction.decided": _("Sanction decided"),
         "sanction.lifted": _("Suspension lifted after rectification"),
@@ -20,5 +21,19 @@ register_event_labels(
         "notice.published": _("Public notice published"),
         "dishonesty.listed": _("Entered on the dishonesty list"),
         "dishonesty.removed": _("Removed from the dishonesty list (credit repair)"),
+    }
+)
+
+register_event_labels(
+    {
+        "appeal.lodged": _("Appeal lodged"),
+        "appeal.panel_assigned": _("Appeal panel assigned"),
+        "appeal.decided": _("Appeal decided"),
+        "appeal.withdrawn": _("Appeal withdrawn"),
+        # A notification kind, not an event; labelled so lists that show kinds read well.
+        "appeal.reconsider": _("Appeal upheld: decision to be reconsidered"),
+        "supervision_draw.run": _("Supervision draw run"),
+        "supervision_draw.published": _("Supervision draw published"),
+        "supervision_draw.outcome_recorded": _("Inspection outcome recorded"),
     }
 )

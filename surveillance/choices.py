@@ -140,3 +140,49 @@ class NoticeKind(models.TextChoices):
     FALSE_CLAIM = "false_claim", _("Statement on a false claim of accreditation")
     DISHONESTY_LISTING = "dishonesty_listing", _("Entered on the dishonesty list")
     CREDIT_REPAIR = "credit_repair", _("Removed from the dishonesty list")
+
+
+# --- appeals ------------------------------------------------------------------------------------------
+
+
+class AppealStatus(models.TextChoices):
+    LODGED = "lodged", _("Lodged")
+    UNDER_REVIEW = "under_review", _("Under review by the panel")
+    DECIDED = "decided", _("Decided")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the CAB")
+
+
+_AP = AppealStatus
+APPEAL_TRANSITIONS: dict[str, set[str]] = {
+    _AP.LODGED: {_AP.UNDER_REVIEW, _AP.WITHDRAWN},
+    # Assigning the panel again while under review replaces it (no status move).
+    _AP.UNDER_REVIEW: {_AP.DECIDED, _AP.WITHDRAWN},
+    _AP.DECIDED: set(),
+    _AP.WITHDRAWN: set(),
+}
+
+
+class AppealOutcome(models.TextChoices):
+    UPHELD = "upheld", _("Upheld: the decision is to be reconsidered")
+    PARTLY_UPHELD = "partly_upheld", _("Partly upheld: the decision is to be reconsidered in part")
+    DISMISSED = "dismissed", _("Dismissed: the decision stands")
+
+
+# --- special supervision --------------------------------------------------------------------------------
+
+
+class RiskBand(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class DrawStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+DRAW_TRANSITIONS: dict[str, set[str]] = {
+    DrawStatus.DRAFT: {DrawStatus.PUBLISHED},
+    DrawStatus.PUBLISHED: set(),
+}

@@ -123,6 +123,7 @@ class ComplaintAttachment(models.Model):
         return self.original_name
 
 
+from surveillance.models_special import Appeal, DrawnBody, SupervisionDraw  # noqa: E402
 from surveillance.models_supervision import (  # noqa: E402 - the app's other models, after these
     DishonestyEntry,
     JobRun,
@@ -134,13 +135,16 @@ from surveillance.models_supervision import (  # noqa: E402 - the app's other mo
 )
 
 __all__ = [
+    "Appeal",
     "Complaint",
     "ComplaintAttachment",
     "DishonestyEntry",
+    "DrawnBody",
     "JobRun",
     "PublicNotice",
     "ReminderSent",
     "Sanction",
     "SanctionReason",
+    "SupervisionDraw",
     "WithdrawalProposal",
 ]

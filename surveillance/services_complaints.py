@@ -21,14 +21,19 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accreditation.models import Cab, CabMembership
-from accreditation.services.applications import add_working_days
+from accreditation.choices import AccreditationStatus
+from accreditation.choices_applications import ApplicationStatus, ApplicationType
+from accreditation.models import Accreditation, Application, Cab, CabMembership
+from accreditation.services.applications import add_working_days, application_open_by_body
 from accreditation.services.guards import acts_for_secretariat, require_transition
 from accreditation.uploads import check_upload
+from assessors.choices import AssessmentKind
+from assessors.models_teams import Assessment
+from assessors.services_teams import assessment_create
 from core.audit import audit_record
 from core.errors import DomainError, NotPermitted, StateConflict
 from core.models import User
@@ -42,6 +47,11 @@ from surveillance.choices import (
     ComplaintStatus,
 )
 from surveillance.models import Complaint, ComplaintAttachment
+
+#: Accreditations a special assessment may look at: held ones, a suspended one included.
+SPECIAL_ASSESSABLE = frozenset(
+    {AccreditationStatus.ACCREDITED, AccreditationStatus.PARTIALLY_SUSPENDED, AccreditationStatus.SUSPENDED}
+)
 
 #: At most this many files per complaint.
 MAX_ATTACHMENTS = 5
@@ -403,3 +413,107 @@ def complaint_resolve(*, complaint: Complaint, actor: User | None, outcome: str,
     )
     notifications_complaints.email_complainant(complaint, "resolved")
     return complaint
+
+
+# --- a special assessment from the investigation --------------------------------------------------------
+
+
+def special_assessment_marker(complaint: Complaint) -> str:
+    """How a special assessment's application names its complaint, at the start of its note.
+
+    The application has no field for it (the register may not know the supervision app) and the
+    complaint none for its assessments; the note carries the link, the complaint's audit event
+    (``complaint.special_assessment_opened``) records it, and ``special_assessments_of`` reads it.
+    """
+    return f"[{complaint.tracking_number}]"
+
+
+def special_assessments_of(complaint: Complaint) -> QuerySet[Application]:
+    return Application.objects.filter(
+        type=ApplicationType.SPECIAL,
+        cab_id=complaint.cab_id or 0,
+        note__startswith=special_assessment_marker(complaint),
+    ).order_by("pk")
+
+
+@transaction.atomic
+def complaint_open_special_assessment(
+    *,
+    complaint: Complaint,
+    actor: User | None,
+    accreditation: Accreditation | None = None,
+    planned_start: dt.date,
+    planned_end: dt.date,
+    kind: str = AssessmentKind.ON_SITE,
+    note: str = "",
+) -> Assessment:
+    """Open a special assessment of the complained-about CAB's accreditation while the complaint is investigated.
+
+    ``accreditation`` may be left out when the CAB holds exactly one. One open special assessment
+    per complaint and accreditation: a second one is refused while the first is undecided.
+    """
+    _require_secretariat(actor)
+    complaint = _locked(complaint)
+    if complaint.status != ComplaintStatus.INVESTIGATING:
+        raise StateConflict(
+            "complaint_not_investigating",
+            _("A special assessment is opened from a complaint under investigation; this one is {status}.").format(
+                status=complaint.get_status_display()
+            ),
+            detail={"status": complaint.status},
+        )
+    if complaint.cab_id is None:
+        raise StateConflict("complaint_without_cab", _("This complaint names no accredited body to assess."))
+    held = Accreditation.objects.filter(cab_id=complaint.cab_id, status__in=sorted(SPECIAL_ASSESSABLE)).order_by("pk")
+    if accreditation is None:
+        candidates = list(held[:2])
+        if len(candidates) != 1:
+            raise DomainError(
+                "accreditation_required",
+                _("Choose which accreditation of the body to assess.")
+                if candidates
+                else _("The body holds no accreditation that can be assessed."),
+                detail={"accreditation": [str(_("Choose an accreditation."))]},
+            )
+        accreditation = candidates[0]
+    elif not held.filter(pk=accreditation.pk).exists():
+        raise DomainError(
+            "accreditation_not_of_cab",
+            _("Choose an accreditation the body holds."),
+            detail={"accreditation": [str(_("Choose an accreditation the body holds."))]},
+        )
+    marker = special_assessment_marker(complaint)
+    if (
+        special_assessments_of(complaint)
+        .filter(accreditation=accreditation, status=ApplicationStatus.ACCEPTED)
+        .exists()
+    ):
+        raise StateConflict(
+            "special_assessment_open",
+            _("A special assessment of this accreditation from this complaint is already under way."),
+        )
+    text = _clean_text(note)
+    application = application_open_by_body(
+        accreditation=accreditation,
+        type=ApplicationType.SPECIAL,
+        actor=actor,
+        note=f"{marker} {text}".strip() or marker,
+    )
+    assessment = assessment_create(
+        application=application, actor=actor, kind=kind, planned_start=planned_start, planned_end=planned_end
+    )
+    _audit(
+        complaint,
+        "complaint.special_assessment_opened",
+        actor,
+        reason=text,
+        new_values={
+            "application": application.pk,
+            "reference": application.reference,
+            "accreditation": accreditation.pk,
+            "assessment": assessment.pk,
+            "planned_start": planned_start,
+            "planned_end": planned_end,
+        },
+    )
+    return assessment

@@ -6,14 +6,24 @@ Each part of the supervision issue keeps its own module (``urls_complaints``, ``
 
 from django.urls import URLPattern
 
-from surveillance import urls_complaints, urls_jobs, urls_notices, urls_sanctions, urls_statistics
+from surveillance import (
+    urls_appeals_draws,
+    urls_complaints,
+    urls_cycle,
+    urls_jobs,
+    urls_notices,
+    urls_sanctions,
+    urls_statistics,
+)
 
 app_name = "surveillance"
 
 urlpatterns: list[URLPattern] = [
     *urls_complaints.urlpatterns,
     *urls_jobs.urlpatterns,
+    *urls_cycle.urlpatterns,
     *urls_statistics.urlpatterns,
     *urls_sanctions.urlpatterns,
     *urls_notices.urlpatterns,
+    *urls_appeals_draws.urlpatterns,
 ]

@@ -21,6 +21,11 @@ urlpatterns: list[URLPattern] = [
     path("complaints/<int:pk>/investigate/", views.ComplaintInvestigateView.as_view(), name="complaint_investigate"),
     path("complaints/<int:pk>/resolve/", views.ComplaintResolveView.as_view(), name="complaint_resolve"),
     path(
+        "complaints/<int:pk>/special-assessment/",
+        views.ComplaintSpecialAssessmentView.as_view(),
+        name="complaint_special_assessment",
+    ),
+    path(
         "complaints/attachments/<int:pk>/",
         views.ComplaintAttachmentDownloadView.as_view(),
         name="complaint_attachment",

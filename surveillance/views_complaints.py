@@ -28,6 +28,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from accreditation import selectors as accreditation_selectors
 from accreditation.forms import add_domain_error
+from accreditation.models import Accreditation
 from accreditation.views.base import AUDIT_PAGE_SIZE, SecretariatRequiredMixin, StaffActionView, current_user
 from accreditation.views.presenters import audit_rows
 from core.errors import DomainError
@@ -43,6 +44,7 @@ from surveillance.forms_complaints import (
     ResolveForm,
     StaffComplaintForm,
 )
+from surveillance.forms_special import SpecialAssessmentForm
 from surveillance.models import Complaint
 from surveillance.selectors_complaints import (
     attachment_qs_for,
@@ -305,6 +307,12 @@ class ComplaintDetailView(LoginRequiredMixin, DetailView):
             can_acknowledge=can_act and ComplaintStatus.ACKNOWLEDGED in allowed,
             can_investigate=can_act and ComplaintStatus.INVESTIGATING in allowed,
             can_resolve=can_act and ComplaintStatus.RESOLVED in allowed,
+            can_open_special=can_act
+            and complaint.status == ComplaintStatus.INVESTIGATING
+            and complaint.cab_id is not None,
+            special_assessments=list(
+                services_complaints.special_assessments_of(complaint).prefetch_related("assessments")
+            ),
             **kwargs,
         )
 
@@ -391,3 +399,31 @@ class MyComplaintsView(LoginRequiredMixin, TemplateView):
             can_submit=accreditation_selectors.user_cabs(user).exists(),
             **kwargs,
         )
+
+
+class ComplaintSpecialAssessmentView(_ComplaintMoveView):
+    form_class = SpecialAssessmentForm
+    title = _("Open a special assessment")
+    intro = _(
+        "A special assessment of the body's accreditation, accepted at once and covering its current scope; "
+        "propose its team from the assessment's page. The decision on it maintains the accreditation or leads "
+        "to a sanction."
+    )
+    submit_label = _("Open the special assessment")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        held = Accreditation.objects.filter(
+            cab_id=self.object.cab_id, status__in=sorted(services_complaints.SPECIAL_ASSESSABLE)
+        ).select_related("programme")
+        return {**super().get_form_kwargs(), "accreditations": held.order_by("pk")}
+
+    def perform(self, form: SpecialAssessmentForm) -> Any:
+        return services_complaints.complaint_open_special_assessment(
+            complaint=self.object, actor=current_user(self.request), **form.service_arguments()
+        )
+
+    def success_url_for(self, result: Any) -> str:
+        return reverse("assessors:assessment_detail", args=[result.pk])
+
+    def success_message(self, result: Any) -> str | Promise:
+        return _("The special assessment is opened.")

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accreditation.selectors import public_cab_qs
+from assessors.choices import AssessmentKind
 from surveillance.choices import ComplaintKind, ComplaintOutcome, ComplaintStatus
 from surveillance.forms_complaints import MAX_DESCRIPTION
 from surveillance.models import Complaint, ComplaintAttachment
@@ -141,3 +142,24 @@ class ComplaintNoteSerializer(serializers.Serializer[Any]):
 class ComplaintResolveSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=ComplaintOutcome.choices)
     outcome_summary = serializers.CharField(max_length=4000)
+
+
+class ComplaintSpecialAssessmentSerializer(serializers.Serializer[Any]):
+    """Open a special assessment; ``accreditation`` (its id) may be left out when the body holds one."""
+
+    accreditation = serializers.IntegerField(required=False, allow_null=True, default=None)
+    kind = serializers.ChoiceField(choices=AssessmentKind.choices, default=AssessmentKind.ON_SITE)
+    planned_start = serializers.DateField()
+    planned_end = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class SpecialAssessmentOpenedSerializer(serializers.Serializer[Any]):
+    assessment = serializers.IntegerField(source="pk")
+    application = serializers.IntegerField(source="application_id")
+    reference = serializers.CharField(source="application.reference")
+    accreditation = serializers.IntegerField(source="application.accreditation_id")
+    kind = serializers.CharField()
+    planned_start = serializers.DateField()
+    planned_end = serializers.DateField()
+    status = serializers.CharField()

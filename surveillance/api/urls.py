@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
-from surveillance.api import views_complaints, views_jobs, views_notices, views_sanctions, views_statistics
+from surveillance.api import views_complaints, views_cycle, views_jobs, views_notices, views_sanctions, views_statistics
 
 app_name = "surveillance_api"
 
@@ -20,4 +20,5 @@ router.register("supervision/job-runs", views_jobs.JobRunViewSet, basename="job-
 urlpatterns: list[URLPattern | URLResolver] = [
     *router.urls,
     path("supervision/statistics/", views_statistics.StatisticsAPIView.as_view(), name="statistics"),
+    path("supervision/cycle/", views_cycle.CycleAPIView.as_view(), name="cycle"),
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -18,16 +19,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accreditation.api.views import actor, validated, viewer
+from accreditation.models import Accreditation
 from core.api.serializers import error_responses
 from core.api.throttling import PortalScopedRateThrottle, rate_of
+from core.errors import DomainError
 from surveillance import services_complaints
 from surveillance.abuse import count_submission
 from surveillance.api.serializers_complaints import (
     ComplaintNoteSerializer,
     ComplaintResolveSerializer,
     ComplaintSerializer,
+    ComplaintSpecialAssessmentSerializer,
     PublicComplaintSerializer,
     PublicComplaintSubmitSerializer,
+    SpecialAssessmentOpenedSerializer,
 )
 from surveillance.choices import ComplaintChannel
 from surveillance.filtersets import ComplaintFilterSet
@@ -153,3 +158,27 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self._respond(
             services_complaints.complaint_resolve(complaint=self.get_object(), actor=actor(request), **data)
         )
+
+    @extend_schema(
+        summary="Open a special assessment from a complaint under investigation (secretariat)",
+        request=ComplaintSpecialAssessmentSerializer,
+        responses={201: SpecialAssessmentOpenedSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="special-assessment")
+    def special_assessment(self, request: Request, pk: str) -> Response:
+        data = validated(ComplaintSpecialAssessmentSerializer, request.data, self.get_serializer_context())
+        complaint = self.get_object()
+        accreditation_id = data.pop("accreditation")
+        accreditation = None
+        if accreditation_id is not None:
+            accreditation = Accreditation.objects.filter(pk=accreditation_id, cab_id=complaint.cab_id or 0).first()
+            if accreditation is None:
+                raise DomainError(
+                    "accreditation_not_of_cab",
+                    _("Choose an accreditation the body holds."),
+                    detail={"accreditation": [str(_("Choose an accreditation the body holds."))]},
+                )
+        assessment = services_complaints.complaint_open_special_assessment(
+            complaint=complaint, actor=actor(request), accreditation=accreditation, **data
+        )
+        return Response(SpecialAssessmentOpenedSerializer(assessment).data, status=201)

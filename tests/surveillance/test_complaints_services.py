@@ -448,6 +448,7 @@ def test_every_event_type_the_complaint_services_write_has_a_label() -> None:
         "complaint.acknowledged",
         "complaint.investigation_started",
         "complaint.resolved",
+        "complaint.special_assessment_opened",
     }
     source = Path(services_complaints.__file__).read_text(encoding="utf-8")
     assert set(re.findall(r'"(complaint\.[a-z_]+)"', source)) == written
