@@ -4,7 +4,7 @@ Each part of the supervision issue keeps its own module (``urls_complaints``, ``
 ...); this module only joins them.
 """
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
 from surveillance import (
     urls_appeals_draws,
@@ -14,11 +14,13 @@ from surveillance import (
     urls_notices,
     urls_sanctions,
     urls_statistics,
+    views_hub,
 )
 
 app_name = "surveillance"
 
 urlpatterns: list[URLPattern] = [
+    path("supervision/", views_hub.SupervisionHubView.as_view(), name="hub"),
     *urls_complaints.urlpatterns,
     *urls_jobs.urlpatterns,
     *urls_cycle.urlpatterns,
