@@ -278,6 +278,10 @@ SPECTACULAR_SETTINGS = {
         "SanctionStatusEnum": "surveillance.choices.SanctionStatus",
         "WithdrawalProposalStatusEnum": "surveillance.choices.WithdrawalProposalStatus",
         "NoticeKindEnum": "surveillance.choices.NoticeKind",
+        "AppealStatusEnum": "surveillance.choices.AppealStatus",
+        "AppealOutcomeEnum": "surveillance.choices.AppealOutcome",
+        "RiskBandEnum": "surveillance.choices.RiskBand",
+        "DrawStatusEnum": "surveillance.choices.DrawStatus",
     },
 }
 
