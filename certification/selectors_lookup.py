@@ -25,11 +25,11 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db.models import F, ForeignKey, Func, Lookup, Q, QuerySet, TextField, Value
 from django.db.models.functions import StrIndex
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +55,18 @@ Kind = Literal["", "number", "credit_code", "name"]
 PUBLIC_STATUSES = [value for value in CertificateStatus.values if value != CertificateStatus.DRAFT]
 _NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/.()]*$")
 _CURSOR = re.compile(r"^(\d{1,18})-(\d{1,18})$")
+
+
+@ForeignKey.register_lookup
+class AnyOf(Lookup):
+    """``column = ANY(%s)`` with the list as one array parameter (PostgreSQL only)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
 
 
 class Bigrams(Func):
@@ -174,6 +186,10 @@ def _matching(certificates: QuerySet[IssuedCertificate], recognised: Recognised)
     if estimated_rows(named) <= BROAD_ENTITIES:
         entity_ids = list(named.values_list("pk", flat=True)[: SELECTIVE_ENTITIES + 1])
         if len(entity_ids) <= SELECTIVE_ENTITIES:
+            if connection.vendor == "postgresql":
+                # One array parameter, not thousands of IN parameters for Django to resolve and
+                # psycopg to splice into the text, twice (count and page): 20 ms less at 2,000.
+                return certificates.filter(entity_id__any_of=entity_ids)
             return certificates.filter(entity_id__in=entity_ids)
     return certificates.filter(entity__in=named)
 
