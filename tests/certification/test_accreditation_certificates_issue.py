@@ -69,6 +69,23 @@ def granted(
     return accreditation
 
 
+@pytest.fixture
+def failed_certificate(
+    request: pytest.FixtureRequest,
+    cab: Cab,
+    cab_admin: User,
+    secretariat: User,
+    decision_maker: User,
+    django_capture_on_commit_callbacks: Any,
+) -> AccreditationCertificate:
+    """``cab`` granted by a decision whose certificate failed to render (the PDF renderer raises)."""
+    request.getfixturevalue("broken_pdf")
+    _decision, accreditation = grant_by_decision(
+        cab, cab_admin, secretariat, decision_maker, django_capture_on_commit_callbacks
+    )
+    return AccreditationCertificate.objects.get(accreditation=accreditation)
+
+
 # --- The hook ---------------------------------------------------------------------------------
 
 
@@ -311,19 +328,11 @@ def test_a_certificate_rendered_after_a_newer_one_was_issued_is_superseded_at_on
     ]
 
 
-@pytest.mark.usefixtures("broken_pdf")
 def test_a_rendering_error_leaves_the_certificate_failed_with_the_reason(
-    cab: Cab,
-    cab_admin: User,
-    secretariat: User,
-    decision_maker: User,
-    django_capture_on_commit_callbacks: Any,
+    failed_certificate: AccreditationCertificate, secretariat: User, cab_admin: User
 ) -> None:
-    _decision, accreditation = grant_by_decision(
-        cab, cab_admin, secretariat, decision_maker, django_capture_on_commit_callbacks
-    )
 
-    certificate = AccreditationCertificate.objects.get(accreditation=accreditation)
+    certificate = failed_certificate
     assert (certificate.status, certificate.failure) == (_S.FAILED, "OSError: font cache is not writable")
     assert not certificate.pdf and certificate.content_hash == ""
     failed = AuditEvent.objects.get(event_type="accreditation_certificate.render_failed")
@@ -334,19 +343,14 @@ def test_a_rendering_error_leaves_the_certificate_failed_with_the_reason(
     )
 
 
-@pytest.mark.usefixtures("broken_pdf")
 def test_the_secretariat_retries_a_failed_certificate_and_it_renders(
-    cab: Cab,
-    cab_admin: User,
+    failed_certificate: AccreditationCertificate,
     secretariat: User,
-    decision_maker: User,
+    cab_admin: User,
     django_capture_on_commit_callbacks: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _decision, accreditation = grant_by_decision(
-        cab, cab_admin, secretariat, decision_maker, django_capture_on_commit_callbacks
-    )
-    certificate = AccreditationCertificate.objects.get(accreditation=accreditation)
+    certificate = failed_certificate
     from certification import services_certificates
 
     monkeypatch.setattr(services_certificates, "certificate_pdf", lambda c: FAKE_PDF)
@@ -365,18 +369,13 @@ def test_the_secretariat_retries_a_failed_certificate_and_it_renders(
     ]
 
 
-@pytest.mark.usefixtures("broken_pdf")
 def test_a_retry_puts_the_certificate_back_to_pending_until_the_task_runs(
-    cab: Cab,
-    cab_admin: User,
+    failed_certificate: AccreditationCertificate,
     secretariat: User,
-    decision_maker: User,
+    cab_admin: User,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    _decision, accreditation = grant_by_decision(
-        cab, cab_admin, secretariat, decision_maker, django_capture_on_commit_callbacks
-    )
-    certificate = AccreditationCertificate.objects.get(accreditation=accreditation)
+    certificate = failed_certificate
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         accreditation_certificate_retry(certificate=certificate, actor=secretariat)
@@ -395,18 +394,10 @@ def test_a_ready_certificate_cannot_be_retried(granted: Accreditation, secretari
     assert fresh(certificate).status == _S.READY
 
 
-@pytest.mark.usefixtures("broken_pdf")
 def test_only_the_secretariat_retries(
-    cab: Cab,
-    cab_admin: User,
-    secretariat: User,
-    decision_maker: User,
-    django_capture_on_commit_callbacks: Any,
+    failed_certificate: AccreditationCertificate, secretariat: User, cab_admin: User
 ) -> None:
-    _decision, accreditation = grant_by_decision(
-        cab, cab_admin, secretariat, decision_maker, django_capture_on_commit_callbacks
-    )
-    certificate = AccreditationCertificate.objects.get(accreditation=accreditation)
+    certificate = failed_certificate
 
     with pytest.raises(NotPermitted) as refused:
         accreditation_certificate_retry(certificate=certificate, actor=cab_admin)
@@ -415,18 +406,14 @@ def test_only_the_secretariat_retries(
     assert fresh(certificate).status == _S.FAILED
 
 
-@pytest.mark.usefixtures("broken_pdf")
 def test_a_failed_certificate_replaced_by_a_newer_one_is_not_retried(
-    cab: Cab,
-    cab_admin: User,
+    failed_certificate: AccreditationCertificate,
     secretariat: User,
-    decision_maker: User,
+    cab_admin: User,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    _decision, accreditation = grant_by_decision(
-        cab, cab_admin, secretariat, decision_maker, django_capture_on_commit_callbacks
-    )
-    failed = AccreditationCertificate.objects.get(accreditation=accreditation)
+    failed = failed_certificate
+    accreditation = failed.accreditation
     reissue(accreditation, secretariat, django_capture_on_commit_callbacks)
 
     with pytest.raises(StateConflict) as refused:
