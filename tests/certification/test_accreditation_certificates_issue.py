@@ -361,7 +361,12 @@ def test_the_secretariat_retries_a_failed_certificate_and_it_renders(
     certificate.refresh_from_db()
     assert (certificate.status, certificate.failure) == (_S.READY, "")
     assert certificate.pdf.read() == FAKE_PDF
-    assert [e.event_type for e in AuditEvent.objects.filter(aggregate_id=str(certificate.pk)).order_by("sequence")] == [
+    assert [
+        e.event_type
+        for e in AuditEvent.objects.filter(
+            aggregate_type="certification.accreditationcertificate", aggregate_id=str(certificate.pk)
+        ).order_by("sequence")
+    ] == [
         "accreditation_certificate.issued",
         "accreditation_certificate.render_failed",
         "accreditation_certificate.retried",
