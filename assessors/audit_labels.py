@@ -25,6 +25,7 @@ register_event_labels(
         "unavailability.added": _("Unavailable period added"),
         "unavailability.removed": _("Unavailable period removed"),
         "assessment.created": _("Assessment planned"),
+        "assessment.rescheduled": _("Assessment dates moved"),
         "assessment.team_proposed": _("Team proposed"),
         "assessment.member_added": _("Team member added"),
         "assessment.member_removed": _("Team member removed"),

@@ -36,6 +36,17 @@ class AssessmentForm(forms.Form):
         field.initial = list(items)
 
 
+class RescheduleForm(forms.Form):
+    planned_start = forms.DateField(label=_("New start"), widget=DateInput)
+    planned_end = forms.DateField(label=_("New end"), widget=DateInput)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_('The CAB and the team read it, e.g. "dates agreed with the CAB by telephone".'),
+    )
+
+
 class AssessorChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.full_name} ({obj.username})"

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accreditation.notifications import cab_members, secretariat_users
+from assessors.choices import ACTIVE_MEMBER_STATUSES
 from assessors.models_teams import Assessment, TeamMember
 from core.models import User
 from core.notifications import notify, register
@@ -48,6 +49,14 @@ register(
     body=_(
         "The secretariat dismissed the objection to {member} for the {kind} of {cab} ({application}); "
         "they stay on the team: {reason}"
+    ),
+)
+register(
+    "assessment.rescheduled",
+    subject=_("The {kind} of {cab} ({application}) moves to {start}"),
+    body=_(
+        "The secretariat moved the {kind} of {cab} ({application}) from {old_start}–{old_end} to {start}–{end}: "
+        "{reason}"
     ),
 )
 
@@ -118,5 +127,19 @@ def notify_objection_ruled(member: TeamMember, actor: User, *, upheld: bool) -> 
         kind="team.objection_upheld" if upheld else "team.objection_dismissed",
         params=_params(member.assessment, member, member.ruling_reason),
         link=_link(member.assessment),
+        exclude=actor,
+    )
+
+
+def notify_rescheduled(assessment: Assessment, actor: User, *, old_start: str, old_end: str, reason: str) -> None:
+    """The CAB and everyone still on the team hear of the new dates."""
+    team = [
+        member.user for member in assessment.members.select_related("user") if member.status in ACTIVE_MEMBER_STATUSES
+    ]
+    notify(
+        recipients=[*team, *cab_members(assessment.application.cab_id)],
+        kind="assessment.rescheduled",
+        params={**_params(assessment, reason=reason), "old_start": old_start, "old_end": old_end},
+        link=_link(assessment),
         exclude=actor,
     )

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -38,6 +39,7 @@ from assessors.notifications_teams import (
     notify_member_objected,
     notify_objection_ruled,
     notify_place_declined,
+    notify_rescheduled,
     notify_team_confirmed,
 )
 from assessors.selectors import available, conflicted_assessor_ids
@@ -192,6 +194,62 @@ def assessment_create(
             "planned_end": planned_end,
             "scope_items": sorted(item.pk for item in items),
         },
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_reschedule(
+    *, assessment: Assessment, actor: User, planned_start: dt.date, planned_end: dt.date, reason: str
+) -> Assessment:
+    """The secretariat moves an assessment not yet held to the dates agreed with the CAB and the team.
+
+    The planner's dates for a surveillance are a proposal; so are the secretariat's own. The CAB
+    and the team members hear of the move.
+    """
+    require_secretariat(actor)
+    assessment = _locked(assessment)
+    if assessment.status not in (AssessmentStatus.PLANNING, AssessmentStatus.TEAM_CONFIRMED):
+        raise StateConflict(
+            "assessment_held", _("This assessment has been held (its report is submitted); its dates stay as they are.")
+        )
+    if assessment.application.status != ApplicationStatus.ACCEPTED:
+        raise StateConflict(
+            "application_closed",
+            _("The application is {status}; its assessments are no longer planned.").format(
+                status=assessment.application.get_status_display()
+            ),
+        )
+    if planned_end < planned_start:
+        raise DomainError(
+            "invalid_period",
+            _("The end date ({end}) is before the start date ({start}).").format(end=planned_end, start=planned_start),
+            detail={"planned_end": [str(planned_end)]},
+        )
+    if planned_start < timezone.localdate():
+        raise DomainError(
+            "start_in_past",
+            _("The new start date ({start}) is in the past.").format(start=planned_start),
+            detail={"planned_start": [str(planned_start)]},
+        )
+    if (planned_start, planned_end) == (assessment.planned_start, assessment.planned_end):
+        raise DomainError("dates_unchanged", _("These are the dates already planned."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("reason_required", _("Say why the dates change."), detail={"reason": [""]})
+    old_start, old_end = assessment.planned_start, assessment.planned_end
+    assessment.planned_start, assessment.planned_end = planned_start, planned_end
+    assessment.save(update_fields=["planned_start", "planned_end"])
+    _audit(
+        assessment,
+        "assessment.rescheduled",
+        actor,
+        reason=reason,
+        old_values={"planned_start": old_start, "planned_end": old_end},
+        new_values={"planned_start": planned_start, "planned_end": planned_end},
+    )
+    notify_rescheduled(
+        assessment, actor, old_start=f"{old_start:%Y-%m-%d}", old_end=f"{old_end:%Y-%m-%d}", reason=reason
     )
     return assessment
 

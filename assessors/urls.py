@@ -47,6 +47,7 @@ urlpatterns = [
     ),
     path("assessments/<int:pk>/", views_teams.AssessmentDetailView.as_view(), name="assessment_detail"),
     path("assessments/<int:pk>/propose/", views_teams.TeamProposeView.as_view(), name="team_propose"),
+    path("assessments/<int:pk>/reschedule/", views_teams.AssessmentRescheduleView.as_view(), name="reschedule"),
     path("assessments/<int:pk>/confirm/", views_teams.TeamConfirmView.as_view(), name="team_confirm"),
     path("assessments/<int:pk>/members/new/", views_teams.TeamMemberAddView.as_view(), name="team_member_add"),
     path("assessments/members/<int:pk>/remove/", views_teams.TeamMemberRemoveView.as_view(), name="team_member_remove"),

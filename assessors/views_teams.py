@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
-from accreditation.choices_applications import ScopeAction
+from accreditation.choices_applications import ApplicationStatus, ScopeAction
 from accreditation.models import Application
 from accreditation.selectors import user_cabs
 from accreditation.selectors_applications import application_qs_for
@@ -27,7 +27,14 @@ from accreditation.views.base import ServiceFormView, StaffActionView, current_u
 from assessors import services_teams
 from assessors.choices import TEAM_MEMBER_TRANSITIONS, AssessmentKind, AssessmentStatus, TeamMemberStatus, TeamRole
 from assessors.forms import ConfirmForm
-from assessors.forms_teams import AssessmentForm, OptionalReasonForm, ReasonForm, RulingForm, TeamMemberAddForm
+from assessors.forms_teams import (
+    AssessmentForm,
+    OptionalReasonForm,
+    ReasonForm,
+    RescheduleForm,
+    RulingForm,
+    TeamMemberAddForm,
+)
 from assessors.models_teams import Assessment, TeamMember
 from assessors.selectors_reports import is_lead_assessor, is_working_member, remote_session_qs_for, report_qs_for
 from assessors.selectors_teams import (
@@ -78,6 +85,9 @@ class AssessmentDetailView(LoginRequiredMixin, TemplateView):
             coverage=team_coverage(assessment, on_team),
             show_proposal=staff,
             can_plan=is_secretariat(user) and assessment.status == AssessmentStatus.PLANNING,
+            can_reschedule=secretariat
+            and assessment.status in (AssessmentStatus.PLANNING, AssessmentStatus.TEAM_CONFIRMED)
+            and assessment.application.status == ApplicationStatus.ACCEPTED,
             can_object=is_cab_member,
             objectable=sorted(s for s, moves in TEAM_MEMBER_TRANSITIONS.items() if TeamMemberStatus.OBJECTED in moves),
             answerable=sorted(s for s, moves in TEAM_MEMBER_TRANSITIONS.items() if TeamMemberStatus.ACCEPTED in moves),
@@ -150,6 +160,29 @@ class _AssessmentActionView(StaffActionView):
 
     def cancel_url(self) -> str:
         return assessment_url(self.object)
+
+
+class AssessmentRescheduleView(_AssessmentActionView):
+    form_class = RescheduleForm
+    title = _("Move the assessment's dates")
+    intro = _(
+        "For an assessment not yet held, such as a surveillance the planner planned: the dates agreed with the CAB "
+        "and the team. The CAB and the team members are told."
+    )
+    submit_label = _("Move")
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"planned_start": self.object.planned_start, "planned_end": self.object.planned_end}
+
+    def perform(self, form: RescheduleForm) -> Assessment:
+        return services_teams.assessment_reschedule(
+            assessment=self.object, actor=current_user(self.request), **form.cleaned_data
+        )
+
+    def success_message(self, result: Any) -> str | Promise:
+        return _("The assessment is moved to {start} – {end}.").format(
+            start=f"{result.planned_start:%Y-%m-%d}", end=f"{result.planned_end:%Y-%m-%d}"
+        )
 
 
 class TeamProposeView(_AssessmentActionView):

@@ -106,6 +106,12 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
         return list(assessment.proposal_excluded) if self._staff() else []
 
 
+class RescheduleSerializer(serializers.Serializer):
+    planned_start = serializers.DateField()
+    planned_end = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)
+
+
 class TeamReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 

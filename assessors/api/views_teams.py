@@ -22,6 +22,7 @@ from assessors import services_teams
 from assessors.api.serializers_teams import (
     AssessmentSerializer,
     ObjectionRulingSerializer,
+    RescheduleSerializer,
     TeamMemberSerializer,
     TeamReasonSerializer,
 )
@@ -70,6 +71,19 @@ class AssessmentViewSet(
         assessment = self.get_object()
         services_teams.team_propose(assessment=assessment, actor=actor(request))
         assessment.refresh_from_db()
+        return Response(self.get_serializer(assessment).data)
+
+    @_move(
+        "Move the dates of an assessment not yet held (secretariat); the CAB and the team are told. Refusals: "
+        "`invalid_period`, `start_in_past`, `dates_unchanged`, `reason_required` (400), `assessment_held`, "
+        "`application_closed` (409)",
+        AssessmentSerializer,
+        RescheduleSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request: Request, pk: str) -> Response:
+        data = validated(RescheduleSerializer, request.data, self.get_serializer_context())
+        assessment = services_teams.assessment_reschedule(assessment=self.get_object(), actor=actor(request), **data)
         return Response(self.get_serializer(assessment).data)
 
     @_move("Confirm the team; it needs a lead assessor (secretariat)", AssessmentSerializer, None)

@@ -7,8 +7,10 @@ objected to. The unassigned assessor and the other CAB see neither (404).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from assessors.choices import AssessmentStatus, QualificationRole, TeamMemberStatus, TeamRole
@@ -25,6 +27,9 @@ OWN_PLACE_API = signed_in(
     HIDE, assigned_assessor=OK, secretariat=DENY, decision_maker=DENY, cab_admin=DENY, cab_member=DENY
 )
 OBJECT = signed_in(HIDE, cab_admin=OK, cab_member=OK, secretariat=DENY, decision_maker=DENY, assigned_assessor=DENY)
+RESCHEDULE_API = signed_in(
+    HIDE, secretariat=OK, decision_maker=DENY, assigned_assessor=DENY, cab_admin=DENY, cab_member=DENY
+)
 RULE_API = signed_in(HIDE, secretariat=OK, decision_maker=DENY, assigned_assessor=DENY, cab_admin=DENY, cab_member=DENY)
 
 
@@ -77,6 +82,15 @@ def _pk(name: str) -> Any:
     return lambda w: {"pk": w.extra[name].pk}
 
 
+def _moved(w: World) -> dict[str, str]:
+    start = timezone.localdate() + dt.timedelta(days=40)
+    return {
+        "planned_start": start.isoformat(),
+        "planned_end": (start + dt.timedelta(days=1)).isoformat(),
+        "reason": "与机构电话确认的新日期",
+    }
+
+
 PLAN = lambda w: {"kind": "on_site", "planned_start": "2026-12-07", "planned_end": "2026-12-09"}  # noqa: E731
 REASON = lambda w: {"reason": "该评审员曾为本机构提供咨询"}  # noqa: E731
 
@@ -104,6 +118,10 @@ PAGES: dict[str, list[Case]] = {
     ],
     "assessors:team_propose": [Case(secretariat_only(), method="post", kwargs=_pk("planning_assessment"))],
     "assessors:team_confirm": [Case(secretariat_only(), method="post", kwargs=_pk("planning_assessment"))],
+    "assessors:reschedule": [
+        Case(secretariat_only(), kwargs=_pk("confirmed_assessment")),
+        Case(secretariat_only(), method="post", kwargs=_pk("confirmed_assessment"), data=_moved),
+    ],
     "assessors:team_member_add": [
         Case(secretariat_only(), kwargs=_pk("planning_assessment")),
         Case(
@@ -137,6 +155,9 @@ ENDPOINTS: dict[str, list[Case]] = {
     "assessors_api:assessment-detail": [api(SEES_CONFIRMED, kwargs=_pk("confirmed_assessment"))],
     "assessors_api:assessment-propose-team": [api(PLANNING_MOVE, method="post", kwargs=_pk("planning_assessment"))],
     "assessors_api:assessment-confirm-team": [api(PLANNING_MOVE, method="post", kwargs=_pk("planning_assessment"))],
+    "assessors_api:assessment-reschedule": [
+        api(RESCHEDULE_API, method="post", kwargs=_pk("confirmed_assessment"), data=_moved)
+    ],
     "assessors_api:team-member-list": [
         api(LISTS),
         api(
