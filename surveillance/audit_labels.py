@@ -35,5 +35,6 @@ register_event_labels(
         "supervision_draw.run": _("Supervision draw run"),
         "supervision_draw.published": _("Supervision draw published"),
         "supervision_draw.outcome_recorded": _("Inspection outcome recorded"),
+        "surveillance.past_onsite_recorded": _("On-site assessment held before the portal recorded"),
     }
 )

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accreditation.models import Programme
+from assessors.choices import AssessmentKind
+from surveillance.cycle import HELD_ONSITE_KINDS
 from surveillance.selectors_cycle import DUE_OVERDUE, DUE_SOON
 
 #: The longest window the page shows (two years: an on-site interval).
@@ -32,3 +34,20 @@ class CycleFilterForm(forms.Form):
             "programme": data.get("programme"),
             "due_status": data.get("due_status") or "",
         }
+
+
+class PastOnsiteForm(forms.Form):
+    """An on-site assessment held before the portal; the service checks the dates against the record."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(kind.value, kind.label) for kind in AssessmentKind if kind in HELD_ONSITE_KINDS],
+    )
+    held_from = forms.DateField(label=_("Held from"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_to = forms.DateField(label=_("Held to"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(
+        label=_("Report reference"),
+        max_length=60,
+        help_text=_("The report's number or file reference in the old records."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

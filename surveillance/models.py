@@ -123,6 +123,7 @@ class ComplaintAttachment(models.Model):
         return self.original_name
 
 
+from surveillance.models_cycle import PastOnsiteAssessment  # noqa: E402
 from surveillance.models_special import Appeal, DrawnBody, SupervisionDraw  # noqa: E402
 from surveillance.models_supervision import (  # noqa: E402 - the app's other models, after these
     DishonestyEntry,
@@ -141,6 +142,7 @@ __all__ = [
     "DishonestyEntry",
     "DrawnBody",
     "JobRun",
+    "PastOnsiteAssessment",
     "PublicNotice",
     "ReminderSent",
     "Sanction",

@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,8 +33,9 @@ from assessors.models_reports import Finding
 from certification.models import IssuedCertificate
 from core.dates import add_months
 from surveillance.choices import ComplaintOutcome, RiskBand, SanctionStatus
-from surveillance.cycle import HELD_ASSESSMENT_STATUSES, HELD_ONSITE_KINDS, CycleFacts, CycleRules, next_onsite_due
+from surveillance.cycle import CycleFacts, CycleRules, next_onsite_due
 from surveillance.models import Complaint, Sanction
+from surveillance.selectors_onsite import last_onsite_end
 from surveillance.selectors_statistics import HOLDING_STATUSES
 
 LOOKBACK_YEARS = 2
@@ -116,13 +117,9 @@ def risk_table(*, programme: Programme | None = None, today: dt.date | None = No
     held = Accreditation.objects.filter(status__in=sorted(HOLDING_STATUSES), granted_on__isnull=False)
     if programme is not None:
         held = held.filter(programme=programme)
-    onsite_held = Q(
-        applications__assessments__kind__in=sorted(HELD_ONSITE_KINDS),
-        applications__assessments__status__in=sorted(HELD_ASSESSMENT_STATUSES),
-    )
     accreditations = list(
         held.values_list("cab_id", "cab__name_zh", "programme_id", "granted_on", "cycle_start", "cycle_end")
-        .annotate(last_onsite=Max("applications__assessments__planned_end", filter=onsite_held))
+        .annotate(last_onsite=last_onsite_end())
         .order_by("cab_id", "pk")
     )
     rules = {p.pk: CycleRules.of(p) for p in Programme.objects.all()}

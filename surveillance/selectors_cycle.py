@@ -13,15 +13,24 @@ import datetime as dt
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from accreditation.choices import AccreditationStatus
 from accreditation.choices_applications import ApplicationStatus, ApplicationType
 from accreditation.models import Accreditation, Application, Programme
 from assessors.choices import AssessmentStatus
 from assessors.models_teams import Assessment
-from surveillance.cycle import HELD_ONSITE_KINDS, CycleFacts, CycleRules, OnsiteDue, next_onsite_due
-from surveillance.selectors_statistics import HOLDING_STATUSES, _onsite_held_q
+from surveillance.cycle import (
+    HELD_ASSESSMENT_STATUSES,
+    HELD_ONSITE_KINDS,
+    CycleFacts,
+    CycleRules,
+    OnsiteDue,
+    next_onsite_due,
+)
+from surveillance.models import PastOnsiteAssessment
+from surveillance.selectors_onsite import last_onsite_end
+from surveillance.selectors_statistics import HOLDING_STATUSES
 
 #: Accreditations the planner plans for: a suspended one is not surveilled (its suspension ends
 #: with a verification of the rectification, or in withdrawal); withdrawn, expired... are over.
@@ -61,7 +70,7 @@ def due_facts(*, statuses: Collection[str] = HOLDING_STATUSES, programme: Progra
         queryset = queryset.filter(programme=programme)
     rows = (
         queryset.annotate(
-            last_onsite=Max("applications__assessments__planned_end", filter=_onsite_held_q()),
+            last_onsite=last_onsite_end(),
         )
         .annotate(
             open_cover=Exists(
@@ -77,7 +86,7 @@ def due_facts(*, statuses: Collection[str] = HOLDING_STATUSES, programme: Progra
         .order_by()
     )
     rules = {item.pk: CycleRules.of(item) for item in Programme.objects.all()}
-    for pk, programme_id, granted_on, cycle_start, cycle_end, last_onsite, open_cover, planned in rows:
+    for pk, programme_id, granted_on, cycle_start, cycle_end, last_held, open_cover, planned in rows:
         assert granted_on is not None  # filtered above
         due = next_onsite_due(
             CycleFacts(
@@ -85,7 +94,7 @@ def due_facts(*, statuses: Collection[str] = HOLDING_STATUSES, programme: Progra
                 granted_on=granted_on,
                 cycle_start=cycle_start,
                 cycle_end=cycle_end,
-                last_onsite_on=last_onsite,
+                last_onsite_on=last_held,
             )
         )
         yield DueFact(pk, programme_id, due, bool(open_cover or planned))
@@ -137,3 +146,45 @@ def cycle_rows(
     ]
     rows.sort(key=lambda row: (row.due.due_on, row.accreditation.pk))
     return rows
+
+
+# --- one accreditation's on-site history ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OnsiteHistory:
+    accreditation: Accreditation
+    #: None when the accreditation is not held (nothing is due).
+    due: OnsiteDue | None
+    #: On-site and hybrid assessments held in the portal, latest first.
+    held: list[Assessment]
+    #: Those recorded from the old files, latest first.
+    recorded: list[PastOnsiteAssessment]
+
+
+def onsite_history(accreditation: Accreditation) -> OnsiteHistory:
+    """What the cycle of ``accreditation`` counts from, and when its next on-site assessment is due."""
+    held = list(
+        Assessment.objects.filter(
+            application__accreditation=accreditation,
+            kind__in=sorted(HELD_ONSITE_KINDS),
+            status__in=sorted(HELD_ASSESSMENT_STATUSES),
+        )
+        .select_related("application")
+        .order_by("-planned_end", "-pk")
+    )
+    recorded = list(accreditation.past_onsite_assessments.select_related("recorded_by"))
+    due = None
+    if accreditation.status in HOLDING_STATUSES and accreditation.granted_on is not None:
+        ends = [item.planned_end for item in held]
+        ends += [item.held_to for item in recorded if item.kind in HELD_ONSITE_KINDS]
+        due = next_onsite_due(
+            CycleFacts(
+                rules=CycleRules.of(accreditation.programme),
+                granted_on=accreditation.granted_on,
+                cycle_start=accreditation.cycle_start,
+                cycle_end=accreditation.cycle_end,
+                last_onsite_on=max(ends, default=None),
+            )
+        )
+    return OnsiteHistory(accreditation, due, held, recorded)

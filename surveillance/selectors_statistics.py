@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -55,8 +55,6 @@ from certification.models import CertificateUpload
 from core.roles import is_staff_reader
 from surveillance.choices import ComplaintKind, ComplaintOutcome, ComplaintStatus, SanctionKind
 from surveillance.cycle import (
-    HELD_ASSESSMENT_STATUSES,
-    HELD_ONSITE_KINDS,
     CycleFacts,
     CycleRules,
     DueRule,
@@ -64,6 +62,7 @@ from surveillance.cycle import (
 )
 from surveillance.models import Complaint, Sanction
 from surveillance.selectors_complaints import acknowledgement_overdue_q, resolution_overdue_q
+from surveillance.selectors_onsite import last_onsite_end
 
 #: Accreditation statuses of a body that holds an accreditation (granted and not ended).
 HOLDING_STATUSES = frozenset(LIVE_ACCREDITATION_STATUSES - {AccreditationStatus.APPLICANT})
@@ -409,13 +408,6 @@ def complaint_outcomes(filters: StatisticsFilters) -> Table:
 # --- Surveillance due ---------------------------------------------------------------------------
 
 
-def _onsite_held_q() -> Q:
-    return Q(
-        applications__assessments__kind__in=sorted(HELD_ONSITE_KINDS),
-        applications__assessments__status__in=sorted(HELD_ASSESSMENT_STATUSES),
-    )
-
-
 def surveillance_due(filters: StatisticsFilters, all_programmes: Sequence[Programme]) -> tuple[Table, Table]:
     """Held accreditations whose next on-site assessment is overdue, due within ``DUE_SOON_DAYS``, or later."""
     facts = (
@@ -423,7 +415,7 @@ def surveillance_due(filters: StatisticsFilters, all_programmes: Sequence[Progra
             filters, Accreditation.objects.filter(status__in=sorted(HOLDING_STATUSES), granted_on__isnull=False)
         )
         .values_list("pk", "programme_id", "granted_on", "cycle_start", "cycle_end")
-        .annotate(last_onsite=Max("applications__assessments__planned_end", filter=_onsite_held_q()))
+        .annotate(last_onsite=last_onsite_end())
         .order_by()
     )
     rules = {programme.pk: CycleRules.of(programme) for programme in all_programmes}

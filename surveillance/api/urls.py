@@ -33,5 +33,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *router.urls,
     path("supervision/statistics/", views_statistics.StatisticsAPIView.as_view(), name="statistics"),
     path("supervision/cycle/", views_cycle.CycleAPIView.as_view(), name="cycle"),
+    path(
+        "supervision/cycle/accreditations/<int:pk>/",
+        views_cycle.OnsiteHistoryAPIView.as_view(),
+        name="cycle-accreditation",
+    ),
     path("supervision/risk/", views_appeals_draws.RiskTableAPIView.as_view(), name="risk-table"),
 ]
