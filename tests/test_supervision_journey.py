@@ -1,7 +1,7 @@
 """Supervision from the demo data, with the clock moved forward: the issue's "done when", as its users see it.
 
-The demo register (``seed_demo``, ``seed_demo_assessors``, ``seed_demo_certificates``) is seeded
-once for the module; each test works in its own savepoint on top of it. The daily jobs run
+The demo register (``seed_demo``, ``seed_demo_assessors``, ``seed_demo_certificates``,
+``seed_demo_supervision``) is seeded once for the module; each test works in its own savepoint on top of it. The daily jobs run
 through ``manage.py run_supervision_jobs --day``, on days computed from the demo data (never
 hard-coded: the demo data is dated from today). The planner opens the surveillance assessments
 falling due, once; the expiry sweep expires the CB's lapsed certificates and reminds a CAB 180,
@@ -68,7 +68,12 @@ def demo(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            for command in ("seed_demo", "seed_demo_assessors", "seed_demo_certificates"):
+            for command in (
+                "seed_demo",
+                "seed_demo_assessors",
+                "seed_demo_certificates",
+                "seed_demo_supervision",
+            ):
                 call_command(command, stdout=StringIO())
             yield
         finally:
@@ -119,6 +124,18 @@ def inbox(client: Any) -> str:
 
 
 # --- the surveillance planner ----------------------------------------------------------------------------------
+
+
+def test_the_demo_cycle_shows_a_few_bodies_overdue_some_due_soon_and_most_due_later(client_for: Any) -> None:
+    today = timezone.localdate()
+    lead = dt.timedelta(days=settings.SURVEILLANCE_LEAD_DAYS)
+    dues = [fact.due.due_on for fact in due_facts()]  # every held accreditation, as the cycle page lists them
+    overdue = sum(due < today for due in dues)
+    soon = sum(today <= due <= today + lead for due in dues)
+    assert 0 < overdue < soon < len(dues) - overdue - soon, (overdue, soon, len(dues))
+
+    page = client_for(login("secretariat")).get(reverse("surveillance:cycle"), {"due_status": "overdue"})
+    assert page.content.decode().count('class="tag tag-overdue"') == overdue
 
 
 def test_the_planner_opens_the_surveillance_falling_due_once(client_for: Any) -> None:
