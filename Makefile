@@ -17,7 +17,7 @@ DEV_ENV := env -u SECRET_KEY -u SECRET_KEY_FILE DEBUG=1
 # The embedded default: no PostgreSQL, no Redis.
 EMBEDDED_ENV := env -u SECRET_KEY -u SECRET_KEY_FILE -u DATABASE_URL -u REDIS_URL DEBUG=1
 
-.PHONY: help run worker beat migrate demo messages compilemessages lint test bench clean distclean \
+.PHONY: help run worker beat migrate demo messages compilemessages lint test bench load clean distclean \
 	venv venv-dev debian-packages db
 
 help:
@@ -30,6 +30,7 @@ help:
 	@echo "make messages  extract zh_Hans translation strings into locale/, then compile them"
 	@echo "make lint      ruff check, ruff format --check, mypy"
 	@echo "make bench     benchmarks against PostgreSQL (directory, then the certificate lookup at BENCH_CERTIFICATES rows)"
+	@echo "make load      load test: the certificate lookup under gunicorn with wrk, on the certificates make bench made"
 	@echo "make clean     remove caches and collected static files (keeps .venv and var/)"
 	@echo "make distclean clean, and remove .venv and var/ (the SQLite database)"
 
@@ -72,6 +73,7 @@ demo: venv | var
 	$(DEV_ENV) $(PY) manage.py seed_demo
 	$(DEV_ENV) $(PY) manage.py seed_demo_assessors
 	$(DEV_ENV) $(PY) manage.py seed_demo_certificates
+	$(DEV_ENV) $(PY) manage.py seed_demo_supervision
 
 worker: venv | var
 	$(DEV_ENV) $(BIN)/celery -A config worker --loglevel INFO
@@ -103,6 +105,15 @@ bench: venv-dev
 	$(DEV_ENV) $(PY) bench/certificates_lookup.py
 	$(DEV_ENV) $(PY) bench/upload_apply.py --rows 100000
 	$(DEV_ENV) $(PY) bench/expiry_sweep.py --day 2026-11-21
+
+# The public certificate lookup under load: gunicorn and a Celery worker on the certificates
+# `make bench` generated (the same BENCH_CERTS_DATABASE_URL), 60 s per level of 8, 32 and 64
+# connections with wrk (Debian package; a Python client without it); needs Redis (BENCH_REDIS_URL,
+# db 15 by default). Stops with how to generate the certificates when there are none. Flags go in
+# LOAD_ARGS, e.g. make load LOAD_ARGS="--duration 20 --connections 16".
+LOAD_ARGS ?=
+load: venv
+	$(DEV_ENV) $(PY) bench/load_lookup.py $(LOAD_ARGS)
 
 lint: venv-dev
 	$(BIN)/ruff check .
