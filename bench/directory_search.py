@@ -272,7 +272,15 @@ def serve() -> Iterator[int]:
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
     )
     server = subprocess.Popen(  # noqa: S603 - our own virtualenv's gunicorn
-        [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "--no-control-socket",  # gunicorn 27: one fixed-path socket per user otherwise
+        ],
         cwd=ROOT,
         env=env,
     )
