@@ -14,6 +14,8 @@ register_event_labels(
         "certificate_upload.created": _("Certificate upload received"),
         "certificate_upload.finished": _("Certificate upload finished"),
         "certificate_upload.failed": _("Certificate upload failed"),
+        "certificate_upload.interrupted": _("Certificate upload interrupted"),
+        "certificate_upload.resumed": _("Certificate upload resumed"),
         "certificates.reported": _("Certificates reported"),
     }
 )

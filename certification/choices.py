@@ -89,15 +89,18 @@ class UploadStatus(models.TextChoices):
     DONE = "done", _("Done")
     DONE_WITH_ERRORS = "done_with_errors", _("Done, some rows refused")
     FAILED = "failed", _("Failed")
+    INTERRUPTED = "interrupted", _("Interrupted")
 
 
 _U = UploadStatus
 UPLOAD_TRANSITIONS: dict[str, set[str]] = {
     _U.QUEUED: {_U.VALIDATING, _U.FAILED},
-    _U.VALIDATING: {_U.APPLYING, _U.FAILED, _U.DONE_WITH_ERRORS},
-    _U.APPLYING: {_U.DONE, _U.DONE_WITH_ERRORS, _U.FAILED},
-    # A worker that died mid-way leaves the upload to be resumed: it is queued again.
+    # Interrupted: the task showed no progress for too long, its worker died (``uploads_interrupt_stale``).
+    _U.VALIDATING: {_U.APPLYING, _U.FAILED, _U.DONE_WITH_ERRORS, _U.INTERRUPTED},
+    _U.APPLYING: {_U.DONE, _U.DONE_WITH_ERRORS, _U.FAILED, _U.INTERRUPTED},
+    # Resumed by a member of the CB (``upload_resume``): queued again, it goes on after the last row applied.
     _U.FAILED: {_U.QUEUED},
+    _U.INTERRUPTED: {_U.QUEUED},
     _U.DONE: set(),
     _U.DONE_WITH_ERRORS: set(),
 }

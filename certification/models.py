@@ -178,6 +178,11 @@ class CertificateUpload(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
+    # The valid rows up to this row (of the file) are applied: it commits with each chunk, so a
+    # resumed upload goes on after it, and a stopped one says how far it got.
+    applied_through_row = models.PositiveIntegerField(_("applied up to row"), default=0)
+    # The task's last sign of life (its claim, each chunk); a worker that died leaves it old.
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

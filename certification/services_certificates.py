@@ -308,6 +308,15 @@ def _newer_than(certificate: AccreditationCertificate) -> AccreditationCertifica
 
 @transaction.atomic
 def _mark_ready(certificate_id: int, pdf: bytes) -> AccreditationCertificate:
+    # Lock order: the accreditation, its certificates, then the audit trail (``audit_record`` holds
+    # its lock until commit), as issuing does. Without it, two certificates of one accreditation
+    # finishing at once deadlock: the older one, superseded by the newer as it finishes, holds the
+    # audit lock and checks its reference to the newer one's row, which the newer one's rendering
+    # holds while it waits for the audit lock. (``no_key``: foreign-key checks still pass.)
+    accreditation_id = AccreditationCertificate.objects.values_list("accreditation_id", flat=True).get(
+        pk=certificate_id
+    )
+    Accreditation.objects.select_for_update(no_key=True).only("pk").get(pk=accreditation_id)
     certificate = (
         AccreditationCertificate.objects.select_for_update(of=("self",))
         .select_related("accreditation")

@@ -14,10 +14,19 @@ service) runs in steps that each commit, so the progress bar moves:
    not). An unexpected error stops it as *failed*, with a text that says up to which row the
    valid rows were applied. Applying is idempotent, so running the task again, or uploading the
    corrected file, is always safe.
+
+**A worker that dies** (killed, out of memory, the machine restarted) can write nothing. The task
+records a heartbeat as it claims the upload and with every chunk (``heartbeat_at``, committed with
+the chunk and ``applied_through_row``, the last row it applied); an upload *validating* or
+*applying* without progress for ``STALE_AFTER`` is *interrupted* (``uploads_interrupt_stale``, every
+few minutes from beat, and ``upload_interrupt_if_stale`` when its page or API is read), which says
+up to which row it applied. A member of the CB resumes it (``upload_resume``): queued again, it
+checks every row again and applies those after ``applied_through_row``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from collections.abc import Iterator, Sequence
@@ -26,6 +35,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -34,21 +44,30 @@ from accreditation.models import Cab
 from accreditation.services.guards import require_transition
 from accreditation.uploads import sanitised_label
 from certification import services_registry
-from certification.choices import UPLOAD_TRANSITIONS, UploadStatus
+from certification.choices import UPLOAD_TRANSITIONS, UploadFormat, UploadStatus
 from certification.models import CertificateUpload, UploadRowError
 from certification.rows import CertificateRow, RowError, validate_rows
 from certification.selectors_uploads import may_upload_for
 from certification.upload_files import extension_of, inspect_upload, read_table
 from core.audit import audit_record
-from core.errors import DomainError, NotPermitted
+from core.errors import DomainError, NotPermitted, StateConflict
 from core.models import User
 
 logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 5_000
 ERROR_BATCH = 5_000
-#: Statuses in which the task has nothing left to do.
-FINISHED_STATUSES = frozenset({UploadStatus.DONE, UploadStatus.DONE_WITH_ERRORS, UploadStatus.FAILED})
+#: Statuses in which the task has nothing left to do (a failed or interrupted upload waits to be resumed).
+FINISHED_STATUSES = frozenset(
+    {UploadStatus.DONE, UploadStatus.DONE_WITH_ERRORS, UploadStatus.FAILED, UploadStatus.INTERRUPTED}
+)
+#: Statuses in which a task works on the upload.
+WORKING_STATUSES = frozenset({UploadStatus.VALIDATING, UploadStatus.APPLYING})
+#: A working upload with no heartbeat for this long has lost its worker. A chunk commits every few
+#: seconds and reading and checking 100,000 rows takes under a minute, so this is never a slow one.
+STALE_AFTER = dt.timedelta(minutes=10)
+#: Uploads that may be resumed: files (an API batch or a form entry is applied as it arrives).
+RESUMABLE_FORMATS = frozenset({UploadFormat.CSV, UploadFormat.XLSX})
 
 
 def require_may_upload(actor: User, cb: Cab) -> None:
@@ -96,9 +115,38 @@ def upload_create(*, cb: Cab, actor: User, file: UploadedFile) -> CertificateUpl
         actor,
         new_values={"format": upload.format, "file": label, "encoding": upload.encoding, "size": file.size},
     )
-    language = translation.get_language() or "zh-hans"
-    transaction.on_commit(lambda: _enqueue(upload.pk, language))
+    _enqueue_on_commit(upload.pk)
     return upload
+
+
+@transaction.atomic
+def upload_resume(*, upload: CertificateUpload, actor: User) -> CertificateUpload:
+    """Queue an interrupted or failed upload again; it goes on after the last row it applied."""
+    upload = CertificateUpload.objects.select_for_update().select_related("cb").get(pk=upload.pk)
+    require_may_upload(actor, upload.cb)
+    require_transition(UPLOAD_TRANSITIONS, upload.status, UploadStatus.QUEUED, UploadStatus)
+    if upload.format not in RESUMABLE_FORMATS or not upload.file:
+        raise StateConflict("upload_not_resumable", _("Only an uploaded file is resumed; send the rows again instead."))
+    old_status = upload.status
+    upload.status = UploadStatus.QUEUED
+    upload.failure = ""
+    upload.finished_at = None
+    upload.heartbeat_at = timezone.now()
+    upload.save(update_fields=["status", "failure", "finished_at", "heartbeat_at"])
+    _audit(
+        upload,
+        "certificate_upload.resumed",
+        actor,
+        old_values={"status": old_status},
+        new_values={"status": upload.status, "applied_through_row": upload.applied_through_row},
+    )
+    _enqueue_on_commit(upload.pk)
+    return upload
+
+
+def _enqueue_on_commit(upload_id: int) -> None:
+    language = translation.get_language() or "zh-hans"
+    transaction.on_commit(lambda: _enqueue(upload_id, language))
 
 
 def _enqueue(upload_id: int, language: str) -> None:
@@ -150,22 +198,49 @@ def _store_errors(upload: CertificateUpload, errors: Sequence[RowError]) -> None
 def _claim(upload_id: int) -> CertificateUpload | None:
     """The upload to work on, moved to *validating*; None when there is nothing to do.
 
-    A queued upload is claimed with a guarded move. One found *validating* or *applying* was left
-    by a worker that stopped (the broker hands the task out again): it is worked on again from
-    the start, which is safe because errors are replaced and applying is idempotent.
+    A queued upload is claimed with a guarded move. One found *validating* or *applying* with a
+    recent heartbeat is another worker's (a second message for it): left alone. One whose heartbeat
+    is stale was left by a worker that stopped (the broker hands the task out again): it is worked
+    on again, after the rows it applied, which is safe because errors are replaced and applying is
+    idempotent. The applied rows and ``applied_through_row`` are kept: they committed together.
     """
+    now = timezone.now()
     with transaction.atomic():
         upload = CertificateUpload.objects.select_for_update().filter(pk=upload_id).first()
         if upload is None or upload.status in FINISHED_STATUSES:
             return None
+        if upload.status in WORKING_STATUSES and not is_stale(upload, now):
+            return None
         if upload.status == UploadStatus.QUEUED:
             require_transition(UPLOAD_TRANSITIONS, upload.status, UploadStatus.VALIDATING, UploadStatus)
             upload.status = UploadStatus.VALIDATING
-        upload.started_at = timezone.now()
-        upload.processed_rows = upload.applied_rows = upload.error_rows = 0
+        upload.started_at = upload.heartbeat_at = now
+        upload.processed_rows = upload.error_rows = 0
+        if not upload.applied_through_row:
+            upload.applied_rows = 0
         upload.failure = ""
-        upload.save(update_fields=["status", "started_at", "processed_rows", "applied_rows", "error_rows", "failure"])
+        upload.save(
+            update_fields=[
+                "status",
+                "started_at",
+                "heartbeat_at",
+                "processed_rows",
+                "applied_rows",
+                "error_rows",
+                "failure",
+            ]
+        )
         return upload
+
+
+def _last_sign_of_life(upload: CertificateUpload) -> dt.datetime:
+    return upload.heartbeat_at or upload.started_at or upload.created_at
+
+
+def is_stale(upload: CertificateUpload, now: dt.datetime | None = None) -> bool:
+    """Working, with no sign of life for ``STALE_AFTER``: its worker died."""
+    now = now or timezone.now()
+    return upload.status in WORKING_STATUSES and _last_sign_of_life(upload) < now - STALE_AFTER
 
 
 def upload_process(*, upload_id: int) -> CertificateUpload | None:
@@ -177,7 +252,7 @@ def upload_process(*, upload_id: int) -> CertificateUpload | None:
     upload = _claim(upload_id)
     if upload is None:
         return None
-    last_applied_row = 0
+    resume_after = last_applied_row = upload.applied_through_row
     try:
         with upload.file.open("rb") as handle:
             data = handle.read()
@@ -188,18 +263,26 @@ def upload_process(*, upload_id: int) -> CertificateUpload | None:
         # Sites for no certificate (an XLSX's sites sheet) are refused rows of that sheet.
         errors = [*errors, *table.problems]
         _store_errors(upload, errors)
+        # Resumed: the rows up to ``resume_after`` were applied by the stopped run (and counted).
+        pending = [row for row in valid if row.row > resume_after]
         CertificateUpload.objects.filter(pk=upload.pk).update(
-            total_rows=len(rows), processed_rows=refused_rows, error_rows=refused_rows + len(table.problems)
+            total_rows=len(rows),
+            processed_rows=refused_rows + len(valid) - len(pending),
+            error_rows=refused_rows + len(table.problems),
+            heartbeat_at=timezone.now(),
         )
         if valid:
             if upload.status != UploadStatus.APPLYING:
                 _move(upload.pk, UploadStatus.APPLYING)
-            for chunk in _chunks(valid, CHUNK_ROWS):
+            for chunk in _chunks(pending, CHUNK_ROWS):
                 with transaction.atomic():
                     _commit_without_waiting_for_the_disk()
                     applied = services_registry.certificates_apply(cb=upload.cb, rows=chunk, upload=upload)
                     CertificateUpload.objects.filter(pk=upload.pk).update(
-                        processed_rows=F("processed_rows") + len(chunk), applied_rows=F("applied_rows") + applied
+                        processed_rows=F("processed_rows") + len(chunk),
+                        applied_rows=F("applied_rows") + applied,
+                        applied_through_row=chunk[-1].row,
+                        heartbeat_at=timezone.now(),
                     )
                 last_applied_row = chunk[-1].row
         _merge_pending_index_entries()
@@ -287,6 +370,55 @@ def _fail(upload_id: int, error: Exception, last_applied_row: int) -> Certificat
             new_values=_counts(upload),
         )
     return upload
+
+
+# --- a worker that died --------------------------------------------------------------------------
+
+
+def upload_interrupt_if_stale(upload_id: int, *, now: dt.datetime | None = None) -> CertificateUpload | None:
+    """Mark the upload *interrupted* when it is working with no heartbeat for ``STALE_AFTER``.
+
+    Returns the interrupted upload, or None when it is not (finished, queued, or making progress).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        upload = CertificateUpload.objects.select_for_update().filter(pk=upload_id).first()
+        if upload is None or not is_stale(upload, now):
+            return None
+        last_seen = _last_sign_of_life(upload)
+        if upload.applied_through_row:
+            applied = _(
+                "The valid rows up to row {row} were applied ({count} rows); no row after it was. "
+                "Resume the upload to apply the rest."
+            ).format(row=upload.applied_through_row, count=upload.applied_rows)
+        else:
+            applied = str(_("No row was applied. Resume the upload to apply its rows."))
+        stopped = _("The processing was interrupted: it has shown no progress since {time}.").format(
+            time=f"{timezone.localtime(last_seen):%Y-%m-%d %H:%M:%S}"
+        )
+        upload = _move(upload.pk, UploadStatus.INTERRUPTED, failure=f"{stopped} {applied}", finished_at=now)
+        _audit(
+            upload,
+            "certificate_upload.interrupted",
+            None,
+            actor_label="certificate upload watchdog",
+            reason=upload.failure,
+            new_values={**_counts(upload), "applied_through_row": upload.applied_through_row},
+        )
+    logger.warning("Certificate upload %s interrupted: no progress since %s", upload.pk, last_seen)
+    return upload
+
+
+def uploads_interrupt_stale(*, now: dt.datetime | None = None) -> int:
+    """Mark every working upload whose worker died as *interrupted*; how many were."""
+    now = now or timezone.now()
+    stale = (
+        CertificateUpload.objects.filter(status__in=WORKING_STATUSES)
+        .alias(last_seen=Coalesce("heartbeat_at", "started_at", "created_at"))
+        .filter(last_seen__lt=now - STALE_AFTER)
+        .values_list("pk", flat=True)
+    )
+    return sum(upload_interrupt_if_stale(pk, now=now) is not None for pk in list(stale))
 
 
 def progress_percent(upload: CertificateUpload) -> int:

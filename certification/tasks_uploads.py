@@ -20,3 +20,9 @@ def process_certificate_upload(upload_id: int, language: str = "zh-hans") -> Non
     """Row messages are written in the language the uploader used on the page or API."""
     with translation.override(language):
         services_uploads.upload_process(upload_id=upload_id)
+
+
+@shared_task(time_limit=120, soft_time_limit=100)
+def interrupt_stale_uploads() -> int:
+    """Every few minutes (beat): uploads whose worker died are shown interrupted, ready to resume."""
+    return services_uploads.uploads_interrupt_stale()

@@ -32,7 +32,7 @@ from certification.models import CertificateUpload
 from certification.rows import FIELD_LABELS
 from certification.selectors_uploads import upload_cbs_for, upload_qs_for
 from certification.upload_files import template_sheets, template_xlsx
-from core.errors import DomainError
+from core.errors import DomainError, NotPermitted
 
 UPLOAD_LIST_PAGE_SIZE = 50
 #: How many errors the page shows; the download has all of them.
@@ -46,6 +46,7 @@ ERROR_REPORT_HEADER = (
     _("Message"),
 )
 RUNNING_STATUSES = frozenset({UploadStatus.QUEUED, UploadStatus.VALIDATING, UploadStatus.APPLYING})
+RESUMABLE_STATUSES = frozenset({UploadStatus.INTERRUPTED, UploadStatus.FAILED})
 
 
 def upload_url(upload: CertificateUpload | int) -> str:
@@ -63,10 +64,19 @@ def upload_status_data(upload: CertificateUpload) -> dict[str, Any]:
         "total_rows": upload.total_rows,
         "processed_rows": upload.processed_rows,
         "applied_rows": upload.applied_rows,
+        "applied_through_row": upload.applied_through_row,
         "error_rows": upload.error_rows,
         "percent": services_uploads.progress_percent(upload),
         "failure": upload.failure,
     }
+
+
+def visible_upload(request: HttpRequest, pk: int) -> CertificateUpload:
+    """The upload, as it stands: one whose worker died is shown interrupted (and so marked) at once."""
+    upload = get_object_or_404(upload_qs_for(current_user(request)), pk=pk)
+    if services_uploads.is_stale(upload) and services_uploads.upload_interrupt_if_stale(upload.pk) is not None:
+        upload.refresh_from_db()
+    return upload
 
 
 class UploadListView(LoginRequiredMixin, TemplateView):
@@ -139,7 +149,7 @@ class UploadDetailView(LoginRequiredMixin, TemplateView):
     template_name = "certification/uploads/detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        upload = get_object_or_404(upload_qs_for(current_user(self.request)), pk=self.kwargs["pk"])
+        upload = visible_upload(self.request, self.kwargs["pk"])
         errors = list(upload.row_errors.order_by("row", "pk")[:ERRORS_ON_PAGE])
         labels = {name: str(label) for name, label in FIELD_LABELS.items()}
         for error in errors:
@@ -151,16 +161,32 @@ class UploadDetailView(LoginRequiredMixin, TemplateView):
             errors_total=upload.row_errors.count(),
             errors_on_page=ERRORS_ON_PAGE,
             running=upload.status in RUNNING_STATUSES,
+            resumable=upload.status in RESUMABLE_STATUSES and upload.format in services_uploads.RESUMABLE_FORMATS,
             **kwargs,
         )
+
+
+class UploadResumeView(LoginRequiredMixin, View):
+    """Resume an interrupted or failed upload (POST): it goes on after the last row it applied."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        upload = get_object_or_404(upload_qs_for(current_user(request)), pk=pk)
+        try:
+            services_uploads.upload_resume(upload=upload, actor=current_user(request))
+        except NotPermitted as error:
+            raise PermissionDenied(error.message) from error
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, str(_("The upload is resumed; the rows not applied yet are being applied.")))
+        return HttpResponseRedirect(upload_url(upload))
 
 
 class UploadStatusView(LoginRequiredMixin, View):
     """The upload's state as JSON, for the progress bar."""
 
     def get(self, request: HttpRequest, pk: int) -> JsonResponse:
-        upload = get_object_or_404(upload_qs_for(current_user(request)), pk=pk)
-        return JsonResponse(upload_status_data(upload))
+        return JsonResponse(upload_status_data(visible_upload(request, pk)))
 
 
 def error_report_rows(upload: CertificateUpload) -> Any:

@@ -70,6 +70,12 @@ def audit_record(
     """Append one event for ``instance`` to the chain."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # The transaction's pending foreign-key checks (deferred to commit) run now, before the
+            # chain's lock is taken: run at commit, with the lock held, one could wait for a row that
+            # another transaction has locked while it waits for this lock, a deadlock
+            # (tests/drills/test_concurrent_decisions.py). Later ones are deferred again.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
     last = AuditEvent.objects.order_by("-sequence").values("sequence", "hash").first()
     event = AuditEvent(

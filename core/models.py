@@ -113,3 +113,28 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient}"
+
+
+class TaskOutbox(models.Model):
+    """One Celery task call the broker could not take when it was made, waiting to be sent again.
+
+    Written by ``config.celery.PortalTask`` when the broker is unreachable and deleted by
+    ``config.celery.flush_task_outbox`` once the message is on the broker; ``task_id`` is the id
+    the caller was given, kept so the task runs under it.
+    """
+
+    task = models.CharField(_("task"), max_length=200)
+    task_id = models.CharField(_("task id"), max_length=64)
+    args = models.JSONField(_("arguments"), default=list)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict)
+    options = models.JSONField(_("options"), default=dict)
+    error = models.TextField(_("broker error"), blank=True)
+    created_at = models.DateTimeField(_("kept"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("task waiting for the broker")
+        verbose_name_plural = _("tasks waiting for the broker")
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.task_id}"

@@ -19,6 +19,11 @@ that died; it is marked failed ("abandoned") before the new run starts. The jobs
 set-based and idempotent for its day and commits in small steps, so the new run simply does
 what is left.
 
+**A lost connection.** When the database restarts (or the job's backend is terminated) under a
+running body, the body fails with the connection's error and the connection is dead: the failure
+is then recorded on a fresh one (``_record_failure``). The committed steps stay, the advisory lock
+went with the old session, and the next run does the rest.
+
 **Failures.** An exception in ``body`` marks the run failed with the traceback and is logged,
 but is not raised again: the management command goes on with the next job and a beat task ends
 normally, so tomorrow's run is unaffected (beat schedules each day's run independently anyway).
@@ -46,7 +51,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -107,10 +112,12 @@ def _advisory_lock(job: str) -> Iterator[bool]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", keys)
         taken = bool(cursor.fetchone()[0])
+    session = connection.connection
     try:
         yield taken
     finally:
-        if taken:
+        # A session that died took its lock with it; the new one holds none to release.
+        if taken and connection.connection is session:
             try:
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_unlock(%s, %s)", keys)
@@ -197,9 +204,22 @@ def run_job(job: str, day: dt.date | None = None, body: JobBody | None = None) -
                 counts = work(run)
         except Exception:
             logger.exception("Job %s for %s failed", job, day)
-            run.refresh_from_db(fields=["summary", "rows_changed"])
-            return _finish(run, JobRunStatus.FAILED, None, traceback.format_exc())
+            return _record_failure(run, traceback.format_exc())
         return _finish(run, JobRunStatus.SUCCEEDED, counts, "")
+
+
+def _record_failure(run: JobRun, errors: str) -> JobRun:
+    """Mark the run failed with what it committed; on a fresh connection when the body's died with it."""
+    try:
+        run.refresh_from_db(fields=["summary", "rows_changed"])
+        return _finish(run, JobRunStatus.FAILED, None, errors)
+    except DatabaseError:
+        if connection.in_atomic_block:  # a caller's transaction died too: nothing to record it in
+            raise
+        logger.warning("Job %s lost its database connection; recording its failure on a new one", run.job)
+    connection.close()
+    run.refresh_from_db(fields=["summary", "rows_changed"])
+    return _finish(run, JobRunStatus.FAILED, None, errors)
 
 
 def run_jobs(jobs: list[str] | None = None, day: dt.date | None = None) -> list[JobRun]:

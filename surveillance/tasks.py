@@ -72,6 +72,7 @@ def run_qualification_reminders(day: str | None = None) -> int:
 JOB_TASKS = {
     JobName.SURVEILLANCE_PLANNER: run_surveillance_planner,
     JobName.EXPIRY_SWEEP: run_expiry_sweep,
+    JobName.SUSPENSION_WATCHDOG: run_suspension_watchdog,
     JobName.DEADLINE_WATCHDOG: run_deadline_watchdog,
     JobName.QUALIFICATION_REMINDERS: run_qualification_reminders,
 }

@@ -59,6 +59,23 @@ class CertificateUploadViewSet(
         upload.refresh_from_db()
         return Response(self.get_serializer(upload).data, status=status.HTTP_202_ACCEPTED)
 
+    def get_object(self) -> CertificateUpload:
+        upload = super().get_object()
+        # One whose worker died is shown interrupted (and so marked) as soon as it is read.
+        if services_uploads.is_stale(upload) and services_uploads.upload_interrupt_if_stale(upload.pk) is not None:
+            upload.refresh_from_db()
+        return upload
+
+    @extend_schema(
+        summary="Resume an interrupted or failed upload: it goes on after the last row it applied",
+        request=None,
+        responses={202: CertificateUploadSerializer, **error_responses(403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: str) -> Response:
+        upload = services_uploads.upload_resume(upload=self.get_object(), actor=actor(request))
+        return Response(self.get_serializer(upload).data, status=status.HTTP_202_ACCEPTED)
+
     @extend_schema(
         summary="Every problem of every row of the upload, by row (paginated)",
         responses={200: UploadRowErrorSerializer(many=True), **error_responses(404)},

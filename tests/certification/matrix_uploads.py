@@ -56,6 +56,10 @@ PAGES: dict[str, list[Case]] = {
     "certification:upload_detail": [Case(STAFF_SEE, kwargs=_upload)],
     "certification:upload_status": [Case(STAFF_SEE, kwargs=_upload)],
     "certification:upload_errors_download": [Case(STAFF_SEE, kwargs=_upload)],
+    # A finished upload is not resumed: the secretariat is sent back to it with the reason.
+    "certification:upload_resume": [
+        Case(signed_in(HIDE, secretariat=OK, decision_maker=DENY), method="post", kwargs=_upload)
+    ],
 }
 
 ENDPOINTS: dict[str, list[Case]] = {
@@ -65,6 +69,9 @@ ENDPOINTS: dict[str, list[Case]] = {
     ],
     "certification_api:certificate-upload-detail": [api(STAFF_SEE, kwargs=_upload)],
     "certification_api:certificate-upload-errors": [api(STAFF_SEE, kwargs=_upload)],
+    "certification_api:certificate-upload-resume": [
+        api(signed_in(HIDE, secretariat=REFUSED, decision_maker=DENY), method="post", kwargs=_upload)
+    ],
 }
 
 ENTRIES: dict[str, list[Case]] = {**PAGES, **ENDPOINTS}

@@ -144,6 +144,7 @@ def test_the_status_url_gives_the_progress_counters(cb: Cab, ming: User, client_
         "total_rows": 10_000,
         "processed_rows": 4_000,
         "applied_rows": 3_990,
+        "applied_through_row": 0,
         "error_rows": 10,
         "percent": 40,
         "failure": "",

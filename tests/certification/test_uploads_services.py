@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accreditation.models import Cab
 from certification import services_registry, services_uploads
 from certification.choices import UploadStatus
 from certification.models import CertificateSite, CertificateStatusChange, CertificateUpload, IssuedCertificate
-from certification.services_uploads import upload_create, upload_process
+from certification.services_uploads import STALE_AFTER, upload_create, upload_process
 from core.errors import DomainError, NotPermitted
 from core.models import AuditEvent, User
 from tests.accreditation.factories import CabMembershipFactory
@@ -181,8 +182,11 @@ def test_a_task_handed_out_again_mid_way_redoes_the_work_without_doubling_anythi
         cb, ming, csv_bytes([cert_row(1), cert_row(2, city="")]), capture=django_capture_on_commit_callbacks
     )
     certificates = list(IssuedCertificate.objects.order_by("pk").values_list("pk", "certificate_number", "status"))
-    # A worker died while applying: the broker delivers the task again.
-    CertificateUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.APPLYING, applied_rows=1)
+    # A worker died while applying, long ago (no heartbeat since): the broker delivers the task again.
+    long_ago = timezone.now() - STALE_AFTER - dt.timedelta(seconds=1)
+    CertificateUpload.objects.filter(pk=upload.pk).update(
+        status=UploadStatus.APPLYING, applied_rows=1, heartbeat_at=long_ago
+    )
 
     upload_process(upload_id=upload.pk)
 
