@@ -5,9 +5,11 @@ in-process. Production: PostgreSQL, Redis, a real worker and beat; ``DEBUG`` off
 every HTTPS and cookie hardening that ``manage.py check --deploy`` asks for.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 from config.env import Env
 
@@ -37,6 +39,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's static files for /api/docs/
     "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     # The portal's apps, lowest first. Each may import only the apps below it in the README's
     # diagram; assessors and certification are siblings that never import each other.
     "core",
@@ -48,14 +54,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Reads the session's second-factor device; then the gate keeps unverified users on the code page.
+    "django_otp.middleware.OTPMiddleware",
+    "core.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a request that django-axes marked as locked out into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,10 +145,26 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=0),
         "options": {"expires": 23 * 3600},
     },
+    # Every minute: the task calls kept while the broker was down go out within a minute of its return
+    # (``config.celery``). Expires before the next one: a flush that waited is replaced, not doubled.
+    "task-outbox": {
+        "task": "config.celery.flush_task_outbox",
+        "schedule": crontab(),
+        "options": {"expires": 50},
+    },
+    # Every five minutes: an upload whose worker died is shown interrupted, ready to resume, soon after
+    # (``certification.services_uploads.uploads_interrupt_stale``).
+    "stale-uploads": {
+        "task": "certification.tasks_uploads.interrupt_stale_uploads",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
 }
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user name and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -151,6 +179,23 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Login lockout (django-axes, ``core.lockout``): after AXES_FAILURE_LIMIT failed logins (wrong
+# passwords or second-factor codes) for one user name from one address, that pair is refused for
+# AXES_COOLOFF_MINUTES. Counting the pair, not the address alone, keeps one office behind a shared
+# address from locking everyone out, and not the name alone, keeps a stranger from locking a
+# colleague out from elsewhere. The address is read as the API's rate limits read it (NUM_PROXIES).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429  # Too Many Requests
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+# No start-up banner in every process (management commands keep a clean output).
+AXES_VERBOSE = False
+# Two-factor authentication (django-otp, ``core.two_factor``): the name authenticator apps show.
+OTP_TOTP_ISSUER = "Accreditation Portal"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -219,13 +264,14 @@ REST_FRAMEWORK = {
     # Token first: an anonymous API call then answers 401 with ``WWW-Authenticate: Token``.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # The browser's session, refused (403) until a user who needs a second factor has given it.
+        "core.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.portal_exception_handler",
     # Scopes of ``core.api.throttling.PortalScopedRateThrottle``: the public directory, and
     # token requests (a password guesser gets few tries).
@@ -291,6 +337,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes tells of every successful login at INFO; those are in its access log (admin) already.
+    # Failures and lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Hardening for every deployment that is not a developer's machine.
@@ -298,7 +347,30 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A working day: staff sign in again (with their second factor) each morning.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF cookie: forms carry the token, and the API docs get it from the page.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+# Content-Security-Policy (django-csp): everything from the portal itself. No inline scripts or
+# styles exist in the templates (a test keeps it so); the QR codes are inline SVG; data: images
+# are Swagger UI's icons. The API docs page adds its own inline style (``config.api_urls``).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

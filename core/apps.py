@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Portal core")
+
+    def ready(self) -> None:
+        # Connects the login receiver that asks users who turned two-factor authentication on for a code.
+        from core import two_factor  # noqa: F401

@@ -1,12 +1,17 @@
-"""The home page and signing in, out and resetting a password (Django's views, our templates)."""
+"""The home page and signing in (with a second factor where needed), out and resetting a password."""
 
 from django.urls import include, path
 
-from core import views
+from core import views, views_two_factor
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    # login, logout (POST only), password_change, password_reset and their confirmation pages.
+    # Django's login form, sending those who need a second factor on to give it; it comes before
+    # django.contrib.auth.urls, whose own "login" it replaces.
+    path("accounts/login/", views_two_factor.PortalLoginView.as_view(), name="login"),
+    path("accounts/two-factor/", views_two_factor.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path("accounts/two-factor/setup/", views_two_factor.TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    # logout (POST only), password_change, password_reset and their confirmation pages.
     path("accounts/", include("django.contrib.auth.urls")),
     path("work/", views.MyWorkView.as_view(), name="my_work"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),

@@ -19,6 +19,8 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from accreditation.models import Accreditation, Cab, ScopeVersion
@@ -26,6 +28,7 @@ from accreditation.services.accreditations import accreditation_grant, accredita
 from accreditation.services.scopes import scope_draft_start, scope_item_add, scope_version_publish
 from core.models import User
 from core.roles import Role
+from core.two_factor import REQUIRED_ROLES
 from tests.accreditation.factories import CabFactory, CabMembershipFactory, UserFactory, programme
 
 
@@ -59,6 +62,35 @@ def empty_cache() -> None:
     """Each test starts with an empty cache (Redis when REDIS_URL is set): cached page fragments and
     counters of one test must not leak into another's pages or query counts."""
     cache.clear()
+
+
+def pass_second_factor(client: Client, user: User) -> None:
+    """Make ``client``'s session count as having given ``user``'s two-factor code, when their role
+    needs one: a confirmed device (made if missing) remembered in the session as django-otp does.
+    For clients signed in outside the test suite's ``force_login`` (scripts, subprocesses)."""
+    # Asked of the database, not through ``roles_of``, which would cache roles on the test's user object.
+    if not (user.is_superuser or user.groups.filter(name__in=REQUIRED_ROLES).exists()):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``client.force_login(user)`` (pages, and ``APIClient``) signs in as if the user had also given
+    their two-factor code. Tests of the second factor itself log in through the forms instead
+    (``tests/core/test_two_factor.py``)."""
+    force_login = Client.force_login
+
+    def force_login_verified(self: Client, user: Any, backend: str | None = None) -> None:
+        force_login(self, user, backend)
+        pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
 
 
 @pytest.fixture(autouse=True)

@@ -58,6 +58,7 @@ from accreditation.services import scopes as scope_services
 from core.dates import add_months
 from core.models import AuditEvent, User
 from core.roles import Role
+from core.two_factor import REQUIRED_ROLES, ensure_demo_device
 
 #: Fixed, so every run derives the same bodies, codes and histories.
 RANDOM_SEED = 17011
@@ -466,6 +467,9 @@ def _ensure_user(spec: DemoUser) -> tuple[User, bool]:
         user.save(update_fields=["password"])
     if spec.role is not None and not user.groups.filter(name=spec.role.value).exists():
         user.groups.add(Group.objects.get(name=spec.role.value))
+    if spec.role is not None and spec.role.value in REQUIRED_ROLES:
+        # Their role needs a second factor: a device with the published demo key (seed_demo prints it).
+        ensure_demo_device(user)
     return user, created
 
 

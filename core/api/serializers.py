@@ -36,6 +36,15 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    otp_token = serializers.RegexField(
+        r"^\d{6}$",
+        required=False,
+        help_text=(
+            "The current 6-digit code from the user's authenticator app. Required for secretariat and "
+            "decision-maker accounts, and for any account that turned two-factor authentication on; "
+            "without it they are refused with `otp_required`, with a wrong one with `otp_invalid`."
+        ),
+    )
 
 
 class TokenSerializer(serializers.Serializer):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -23,8 +24,10 @@ from core.api.serializers import (
 )
 from core.api.throttling import PortalScopedRateThrottle, rate_of
 from core.errors import DomainError
+from core.lockout import login_failed
 from core.models import Notification, User
 from core.notifications import notification_mark_read, notifications_mark_all_read, notifications_of
+from core.two_factor import code_accepted, confirmed_device, two_factor_required
 
 
 class TokenObtainView(APIView):
@@ -40,7 +43,10 @@ class TokenObtainView(APIView):
         summary="Obtain an API token",
         description=(
             "Answers the user's token (the same one on every call until an administrator revokes it). "
-            f"Limited to {rate_of('auth')} per client address."
+            "Accounts with two-factor authentication (secretariat, decision makers, and anyone who turned it "
+            "on) also send `otp_token`, the current code of their authenticator app. "
+            f"Limited to {rate_of('auth')} per client address; after {settings.AXES_FAILURE_LIMIT} failed "
+            "logins a user name is locked out from that address for a while (429, code `locked_out`)."
         ),
         request=TokenRequestSerializer,
         responses={200: TokenSerializer, **error_responses(400, 429)},
@@ -58,9 +64,35 @@ class TokenObtainView(APIView):
             raise DomainError(
                 "invalid_credentials", _("The user name or password is wrong, or the account is disabled.")
             )
+        self.check_second_factor(request, user, serializer.validated_data.get("otp_token"))
         # The token is authentication state, not register data: no service or audit event.
         token, _created = Token.objects.get_or_create(user=user)
         return Response(TokenSerializer({"token": token.key}).data, status=status.HTTP_200_OK)
+
+    @staticmethod
+    def check_second_factor(request: Request, user: User, code: str | None) -> None:
+        """Users who sign in with a second factor give its code here too, or a password alone would
+        be enough for a token. A wrong code counts as a failed login for the lockout."""
+        device = confirmed_device(user)
+        if device is None:
+            if two_factor_required(user):
+                raise DomainError(
+                    "two_factor_setup_required",
+                    _(
+                        "This account must use two-factor authentication: log in to the portal once to set up "
+                        "your authenticator app, then ask for a token with its code."
+                    ),
+                )
+            return
+        if not code:
+            raise DomainError(
+                "otp_required",
+                _("This account uses two-factor authentication: send the current 6-digit code as otp_token."),
+            )
+        if not code_accepted(user, device, code):
+            # The lockout middleware answers instead when this failure locked the user out.
+            login_failed(request._request, user.get_username())
+            raise DomainError("otp_invalid", _("The two-factor code is wrong or has expired."))
 
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Notification]):

@@ -94,13 +94,13 @@ def test_the_register_list_needs_the_same_number_of_queries_for_more_cabs(
     client = client_for(secretariat)
     for cab in CabFactory.create_batch(2):
         accreditation_open(cab=cab, programme=programme("CL"), actor=secretariat)
-    # session, user, roles, unread notifications, programme choices, count, page of CABs,
-    # their accreditations with programmes
-    with django_assert_num_queries(8):
+    # session, user, two-factor device, roles, unread notifications, programme choices, count,
+    # page of CABs, their accreditations with programmes
+    with django_assert_num_queries(9):
         client.get("/register/")
     for cab in CabFactory.create_batch(8):
         accreditation_open(cab=cab, programme=programme("IB"), actor=secretariat)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get("/register/")
 
 

@@ -28,16 +28,17 @@ def token_client(key: str) -> APIClient:
     return client
 
 
-def test_a_user_trades_name_and_password_for_their_token(api_for, secretariat: User) -> None:
-    response = api_for(None).post(TOKEN_URL, {"username": "alice", "password": PASSWORD}, format="json")
+# A CAB user needs no second factor; the secretariat's token also takes its code (test_two_factor.py).
+def test_a_user_trades_name_and_password_for_their_token(api_for, cab_user: User) -> None:
+    response = api_for(None).post(TOKEN_URL, {"username": "chen", "password": PASSWORD}, format="json")
 
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=secretariat).key}
+    assert response.json() == {"token": Token.objects.get(user=cab_user).key}
 
 
-def test_asking_again_answers_the_same_token(api_for, secretariat: User) -> None:
-    first = api_for(None).post(TOKEN_URL, {"username": "alice", "password": PASSWORD}, format="json")
-    second = api_for(None).post(TOKEN_URL, {"username": "alice", "password": PASSWORD}, format="json")
+def test_asking_again_answers_the_same_token(api_for, cab_user: User) -> None:
+    first = api_for(None).post(TOKEN_URL, {"username": "chen", "password": PASSWORD}, format="json")
+    second = api_for(None).post(TOKEN_URL, {"username": "chen", "password": PASSWORD}, format="json")
 
     assert first.json() == second.json()
     assert Token.objects.count() == 1

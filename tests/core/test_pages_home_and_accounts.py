@@ -55,12 +55,13 @@ def test_an_assessor_sees_the_cabs_the_secretariat_granted_them(
 # --- Logging in and out -------------------------------------------------------------------
 
 
-def test_a_user_logs_in_with_their_password_and_lands_on_their_home(secretariat: User) -> None:
+# A CAB user needs no second factor; the secretariat's login goes on to it (test_two_factor.py).
+def test_a_user_logs_in_with_their_password_and_lands_on_their_home(cab_user: User) -> None:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     assertContains(client.get("/accounts/login/"), 'name="username"')
-    response = client.post("/accounts/login/", {"username": "alice", "password": "correct-horse-battery"})
+    response = client.post("/accounts/login/", {"username": "chen", "password": "correct-horse-battery"})
     assertRedirects(response, "/", fetch_redirect_response=False)
-    assert client.session["_auth_user_id"] == str(secretariat.pk)
+    assert client.session["_auth_user_id"] == str(cab_user.pk)
 
 
 def test_a_wrong_password_is_refused_with_a_message(secretariat: User) -> None:

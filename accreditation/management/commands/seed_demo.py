@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accreditation.demo.seed import Login, seed_demo
+from core.two_factor import demo_totp_key_base32
 
 
 def _width(text: str) -> int:
@@ -31,6 +32,15 @@ def login_table(logins: list[Login]) -> list[str]:
         lines.append("  ".join([*cells, row.try_this]).rstrip())
     lines.insert(1, "  ".join("-" * w for w in [*widths, _width(header.try_this)]))
     return lines
+
+
+#: After the table: how the demo users who need a second factor get their code.
+TWO_FACTOR_NOTE = (
+    "",
+    "secretariat and decider also enter a 6-digit code after the password (/accounts/two-factor/).",
+    f"Add the demo key {demo_totp_key_base32()} to an authenticator app (time-based, 6 digits, 30 s),",
+    "or print the current code with: python manage.py totp_code secretariat (or decider).",
+)
 
 
 class Command(BaseCommand):
@@ -69,4 +79,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("The demo register is already there: nothing changed."))
         self.stdout.write("")
         for line in login_table(report.logins):
+            self.stdout.write(line)
+        for line in TWO_FACTOR_NOTE:
             self.stdout.write(line)
