@@ -14,13 +14,15 @@
 It serves the portal as production does (gunicorn, a Celery worker on Redis, PostgreSQL), in a
 database of its own that it creates afresh (JOURNEY_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/portal_journey) with the demo data, and drives Debian's
-Chromium through Playwright. It prints what it saw and keeps screenshots in var/journey/.
+Chromium through Playwright, with the serving and signing-in code of the test suite's browser
+journeys (``tests/journeys/served.py``, ``browser.py``; the Redis database REDIS_URL names is
+emptied first). It prints what it saw and keeps screenshots and logs in var/journey/.
 
     apt-get install -y chromium zbar-tools poppler-utils
     REDIS_URL=redis://127.0.0.1:6379/5 DEBUG=1 .venv/bin/python scripts/journey_certificates.py
 
-It is a script, not a test: it needs a browser and minutes. The browser journeys the test suite
-runs live in ``tests/``.
+It is a script, not a test: it takes minutes at this size, and reads the QR code with zbarimg. The
+browser journeys ``make test`` runs live in ``tests/journeys/`` (the upload there has 40,000 rows).
 """
 
 from __future__ import annotations
@@ -31,13 +33,10 @@ import io
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -52,24 +51,9 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 SHOTS = ROOT / "var" / "journey"
-PASSWORD = "demo-portal-2026"  # noqa: S105 - the demo logins' published password (seed_demo)
 #: The fragment the visitor searches: only the names of rows ``FRAGMENT_ROWS`` hold it.
 FRAGMENT = "翠微"
 FRAGMENT_ROWS = range(4242, 100_001, 9_000)
-
-
-def fresh_database() -> None:
-    import psycopg
-
-    from config.db.postgresql.base import DEFAULT_LOCALE
-
-    base, name = DATABASE_URL.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(
-            f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
-            f"LC_COLLATE '{DEFAULT_LOCALE}' LC_CTYPE '{DEFAULT_LOCALE}'"
-        )
 
 
 def demo_csv(rows: int) -> tuple[bytes, dict[str, Any]]:
@@ -129,61 +113,20 @@ def demo_csv(rows: int) -> tuple[bytes, dict[str, Any]]:
     return buffer.getvalue().encode("gb18030"), facts
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def log_in(browser: Any, base: str, username: str, **options: Any) -> tuple[Any, Any]:
+    """A new browser context signed in as ``username`` (with the two-factor code when asked), and its page."""
+    from tests.journeys.browser import log_in as sign_in
 
-
-@contextmanager
-def served() -> Iterator[str]:
-    """gunicorn and a Celery worker on this database; the base address."""
-    port = free_port()
-    bin_dir = Path(sys.executable).parent
-    logs = SHOTS / "server.log"
-    with logs.open("w") as log:
-        web = subprocess.Popen(  # noqa: S603 - our own virtualenv's programs
-            [str(bin_dir / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "120"],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        worker = subprocess.Popen(  # noqa: S603
-            [str(bin_dir / "celery"), "-A", "config", "worker", "-c", "1", "--loglevel", "WARNING"],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            for _ in range(100):
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                        break
-                except OSError:
-                    time.sleep(0.2)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            for process in (web, worker):
-                process.terminate()
-            for process in (web, worker):
-                process.wait(timeout=30)
-
-
-def log_in(context: Any, base: str, username: str) -> Any:
+    context = browser.new_context(base_url=base, **options)
     page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form.form button[type=submit], form.form input[type=submit]").first.click()
-    page.wait_for_load_state()
-    return page
+    sign_in(page, username)
+    return context, page
 
 
 def upload_journey(browser: Any, base: str, data: bytes, facts: dict[str, Any]) -> None:
     from playwright.sync_api import Error as PlaywrightError
 
-    context = browser.new_context(locale="zh-CN", accept_downloads=True)
-    page = log_in(context, base, "cb-admin")
+    context, page = log_in(browser, base, "cb-admin", locale="zh-CN", accept_downloads=True)
     page.goto(f"{base}/certificate-uploads/new/")
     with tempfile.NamedTemporaryFile(suffix=".csv", prefix="证书-") as file:
         file.write(data)
@@ -250,8 +193,7 @@ def decision_journey(browser: Any, base: str) -> None:
     from certification.models import AccreditationCertificate
 
     before = set(AccreditationCertificate.objects.values_list("pk", flat=True))
-    context = browser.new_context(locale="zh-CN")
-    page = log_in(context, base, "decider")
+    context, page = log_in(browser, base, "decider", locale="zh-CN")
     page.goto(f"{base}/decisions/queue/")
     # The demo's extension: granting it publishes a new scope issue, and a new certificate follows.
     page.locator("main tr", has_text="扩大认可范围").locator("a[href$='/decide/']").first.click()
@@ -304,27 +246,30 @@ def main() -> None:
     args = parser.parse_args()
     SHOTS.mkdir(parents=True, exist_ok=True)
     for old in SHOTS.glob("*"):
-        old.unlink()
-    fresh_database()
+        if old.is_file():
+            old.unlink()
     import django
-
-    django.setup()
-    from django.core.management import call_command
     from playwright.sync_api import sync_playwright
 
-    call_command("migrate", verbosity=0)
-    for command in ("seed_demo", "seed_demo_assessors", "seed_demo_certificates"):
-        call_command(command, verbosity=0)
-    data, facts = demo_csv(args.rows)
-    with served() as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+    from tests.journeys.served import CHROMIUM, CHROMIUM_ARGS, served_portal
+
+    with (
+        tempfile.TemporaryDirectory(prefix="journey-media-") as media,
+        served_portal(
+            database_url=DATABASE_URL, redis_url=REDIS_URL, directory=SHOTS, media_root=Path(media)
+        ) as portal,
+        sync_playwright() as playwright,
+    ):
+        django.setup()
+        data, facts = demo_csv(args.rows)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            upload_journey(browser, base, data, facts)
-            lookup_journey(browser, base, facts)
-            decision_journey(browser, base)
+            upload_journey(browser, portal.base_url, data, facts)
+            lookup_journey(browser, portal.base_url, facts)
+            decision_journey(browser, portal.base_url)
         finally:
             browser.close()
-    print(f"\nall done; screenshots in {SHOTS}")
+    print(f"\nall done; screenshots and logs in {SHOTS}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Project scripts, importable as ``scripts.<name>`` (``python -m scripts.ensure_database``)."""
