@@ -17,6 +17,7 @@ the page last looked at). A passing journey keeps its final screenshot there too
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Generator, Iterator
 
 import pytest
@@ -30,6 +31,7 @@ from tests.journeys.served import (
     Portal,
     journeys_database_url,
     missing_requirement,
+    run_logged,
     served_portal,
 )
 
@@ -55,6 +57,10 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
         media_root=tmp_path_factory.mktemp("journeys-media"),
     ) as served:
         yield served
+        # Everything the journeys did went through gunicorn and the worker: the audit trail they
+        # wrote must still verify (``manage.py verify_audit_trail`` exits non-zero otherwise).
+        command = [sys.executable, "manage.py", "verify_audit_trail"]
+        run_logged(command, served.env, "verify_audit_trail after the journeys")
 
 
 @pytest.fixture(scope="package")

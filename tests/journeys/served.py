@@ -253,6 +253,7 @@ def served_portal(*, database_url: str, redis_url: str, directory: Path, media_r
                         "120",
                         "--access-logfile",
                         "-",
+                        "--no-control-socket",  # gunicorn 27: one fixed-path socket per user otherwise
                     ],
                     env,
                     directory,
