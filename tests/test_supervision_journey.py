@@ -2,13 +2,13 @@
 
 The demo register (``seed_demo``, ``seed_demo_assessors``, ``seed_demo_certificates``,
 ``seed_demo_supervision``) is seeded once for the module; each test works in its own savepoint
-on top of it. The daily jobs run through ``manage.py run_supervision_jobs --day``, on days computed from the demo data (never
-hard-coded: the demo data is dated from today). The planner opens the surveillance assessments
-falling due, once; the expiry sweep expires the CB's lapsed certificates and reminds a CAB 180,
-90 and 30 days before its cycle ends; a suspension past its maximum becomes a withdrawal
-proposal; a public complaint leads to a suspension that is on the notice feeds and makes a
-certificate the CB issues afterwards "not accredited"; a double-random draw is reproduced from
-its recorded seed and published.
+on top of it. The daily jobs run through ``manage.py run_supervision_jobs --day``, on days
+computed from the demo data (never hard-coded: the demo data is dated from today). The planner
+opens the surveillance assessments falling due, once; the expiry sweep expires the CB's lapsed
+certificates and reminds a CAB 180, 90 and 30 days before its cycle ends; a suspension past its
+maximum becomes a withdrawal proposal; a public complaint leads to a suspension that is on the
+notice feeds and makes a certificate the CB issues afterwards "not accredited"; a double-random
+draw is reproduced from its recorded seed and published.
 """
 
 from __future__ import annotations
