@@ -17,9 +17,25 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError
 
 ALLOWED_EXTENSIONS = ("pdf", "docx", "xlsx", "jpg", "jpeg", "png")
+#: The Content-Type a stored upload is served with, by extension: fixed here rather than guessed from
+#: the host's MIME table (which may not know Office files), so the API documents exactly these.
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
 _ZIP_PARTS = {"docx": "word/", "xlsx": "xl/"}
 _MAGIC = {"pdf": (b"%PDF-",), "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",)}
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*]")
+
+
+def media_type(label: str) -> str:
+    """The Content-Type to serve a stored upload with, from its label's extension."""
+    extension = label.rsplit(".", 1)[-1].lower() if "." in label else ""
+    return MEDIA_TYPES.get(extension, "application/octet-stream")
 
 
 def max_document_bytes() -> int:

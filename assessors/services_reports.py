@@ -183,6 +183,11 @@ def _require_session_writer(actor: User, assessment: Assessment) -> None:
         )
 
 
+# How far from today a session may lie. A date decades away is a typing error, and one before 1901
+# has no clean UTC offset here (Shanghai's local mean time, +08:05:43, which the API cannot send).
+SESSION_WINDOW = dt.timedelta(days=10 * 366)
+
+
 @transaction.atomic
 def remote_session_add(
     *,
@@ -212,6 +217,13 @@ def remote_session_add(
         raise DomainError(
             "invalid_period",
             _("The session must end after it starts."),
+            detail={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
+        )
+    now = timezone.now()
+    if starts_at < now - SESSION_WINDOW or ends_at > now + SESSION_WINDOW:
+        raise DomainError(
+            "invalid_period",
+            _("A session is recorded within ten years of today."),
             detail={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
         )
     session = RemoteSession.objects.create(

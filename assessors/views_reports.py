@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accreditation.uploads import media_type
 from accreditation.views.base import ServiceFormView, current_user
 from assessors import services_reports
 from assessors.choices import ReportStatus
@@ -56,7 +57,12 @@ def report_url(report: AssessmentReport | int) -> str:
 
 def attachment_response(attachment: ReportAttachment) -> FileResponse:
     """The stored file, sent as an attachment under its sanitised label (never a public media URL)."""
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.label)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.label,
+        content_type=media_type(attachment.label),
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -21,3 +21,6 @@ urlpatterns = [
     path("", include("certification.urls")),
     path("", include("surveillance.urls")),
 ]
+
+# An unmatched address under /api/ answers the API's JSON error; any other, the 404 page.
+handler404 = "core.api.exceptions.not_found"

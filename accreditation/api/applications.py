@@ -13,8 +13,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -24,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from accreditation.api.decisions import DecideSerializer, DecisionSerializer
-from accreditation.api.serializers import VisibleRelatedField
+from accreditation.api.serializers import VisibleRelatedField, file_download_responses
 from accreditation.api.views import actor, selector_action, validated, viewer
 from accreditation.choices_applications import ApplicationStatus, ChangeKind, DocumentKind
 from accreditation.filtersets_applications import ApplicationFilterSet
@@ -53,6 +52,7 @@ from accreditation.services.applications import (
     missing_documents,
 )
 from accreditation.services.decisions import decision_record
+from accreditation.uploads import media_type
 from core.api.serializers import error_responses
 
 # --- Serializers ------------------------------------------------------------------------------
@@ -404,7 +404,7 @@ class ApplicationDocumentViewSet(
     @extend_schema(
         summary="Download the file",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            **file_download_responses(),
             **error_responses(401, 404),
         },
     )
@@ -415,6 +415,8 @@ class ApplicationDocumentViewSet(
 
 def document_response(document: ApplicationDocument) -> FileResponse:
     """The stored file, sent as an attachment under its sanitised label."""
-    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.label)
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.label, content_type=media_type(document.label)
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

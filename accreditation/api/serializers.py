@@ -14,7 +14,8 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
@@ -38,8 +39,18 @@ from accreditation.selectors import (
     programme_qs,
     scope_version_qs_for,
 )
+from accreditation.uploads import MEDIA_TYPES
 from core.api.serializers import CurrentUserSerializer, UserSerializer
 from core.models import AuditEvent
+
+
+def file_download_responses(description: str = "The file.") -> dict[tuple[int, str], OpenApiResponse]:
+    """Schema entries of a stored upload's download: one per media type it is served as."""
+    return {
+        (200, media): OpenApiResponse(OpenApiTypes.BINARY, description=description)
+        for media in sorted(set(MEDIA_TYPES.values()))
+    }
+
 
 REASON_MAX_LENGTH = 2000
 

@@ -87,7 +87,8 @@ class ReportAttachmentSerializer(serializers.ModelSerializer[ReportAttachment]):
         fields = ["id", "report", "label", "size", "uploaded_by", "uploaded_at", "download_url"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # A path on this server (like the other attachments' ``download_url``), not an absolute URI.
+    @extend_schema_field(OpenApiTypes.STR)
     def get_download_url(self, attachment: ReportAttachment) -> str:
         """Through the permission-checked API, never a public media URL."""
         return reverse("assessors_api:report-attachment-download", args=[attachment.pk])

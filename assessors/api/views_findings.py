@@ -14,8 +14,7 @@ import django_filters
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -23,7 +22,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from accreditation.api.serializers import file_download_responses
 from accreditation.api.views import actor, validated, viewer
+from accreditation.uploads import media_type
 from assessors import services_findings
 from assessors.api.serializers_findings import (
     CloseAfterDeadlineSerializer,
@@ -46,7 +47,12 @@ from core.api.serializers import error_responses
 
 def attachment_response(attachment: CorrectiveActionAttachment) -> FileResponse:
     """The stored file, sent as an attachment under its sanitised label."""
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.label)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.label,
+        content_type=media_type(attachment.label),
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -125,7 +131,15 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         request=CloseAfterDeadlineSerializer,
         responses={200: FindingSerializer(many=True), **error_responses(400, 403, 409)},
     )
-    @action(detail=False, methods=["post"], url_path="close-after-deadline", url_name="close-after-deadline")
+    # ``pagination_class=None``: the answer is the assessment's findings, all of them, not a page
+    # (the schema had documented a page object).
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="close-after-deadline",
+        url_name="close-after-deadline",
+        pagination_class=None,
+    )
     def close_after_deadline(self, request: Request) -> Response:
         data = validated(CloseAfterDeadlineSerializer, request.data, self.get_serializer_context())
         assessment: Assessment = data["assessment"]
@@ -183,7 +197,7 @@ class CorrectiveActionViewSet(
     @extend_schema(
         summary="Download a file of the answer",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            **file_download_responses(),
             **error_responses(401, 404),
         },
     )

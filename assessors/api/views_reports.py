@@ -13,8 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -22,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from accreditation.api.serializers import file_download_responses
 from accreditation.api.views import actor, validated, viewer
 from assessors import services_reports
 from assessors.api.serializers_reports import (
@@ -186,7 +186,7 @@ class ReportAttachmentViewSet(
     @extend_schema(
         summary="Download the file (whoever may read the report version)",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
+            **file_download_responses(),
             **error_responses(404),
         },
     )

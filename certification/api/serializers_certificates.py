@@ -92,7 +92,7 @@ class AccreditationCertificateSerializer(serializers.ModelSerializer[Accreditati
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True, help_text="`null` until the PDF is rendered."))
     def get_pdf_url(self, certificate: AccreditationCertificate) -> str | None:
         return _pdf_url(certificate, self.context.get("request"))
 
@@ -161,11 +161,11 @@ class PublicAccreditationCertificateSerializer(serializers.Serializer[Verificati
             "directory_url": _absolute(self.context.get("request"), path),
         }
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_current_certificate(self, verification: Verification) -> str | None:
         return verification.current.number if verification.current else None
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True, help_text="`null` until the PDF is rendered."))
     def get_pdf_url(self, verification: Verification) -> str | None:
         return _pdf_url(verification.certificate, self.context.get("request"))
 

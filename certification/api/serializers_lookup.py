@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from certification.choices import CertificateStatus
@@ -104,6 +105,8 @@ class PublicIssuedCertificateDetailSerializer(PublicIssuedCertificateSerializer)
         read_only_fields = fields
 
 
+# ``many=False``: the list action answers this one object, not a list of them.
+@extend_schema_serializer(many=False)
 class PublicIssuedCertificatePageSerializer(serializers.Serializer):
     """One page of the lookup: the rows, how many match (counted up to a cap) and the next page."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -37,7 +36,7 @@ class JobRunSerializer(serializers.ModelSerializer[JobRun]):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.DOUBLE)
+    @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_duration_seconds(self, run: JobRun) -> float | None:
         return (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
 
