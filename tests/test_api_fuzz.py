@@ -7,7 +7,7 @@ documented content type and headers, and a body that conforms to the documented 
 
 The requests run in-process through the WSGI application, inside the test's transaction: each
 one is rolled back before the next, so every generated case meets the same world (the
-permission matrix's, see ``tests/fuzz/world.py``) rather than whatever the previous case left.
+permission matrix's, see ``tests/matrix_world.py``) rather than whatever the previous case left.
 
 Generation is derandomized, so a CI failure reproduces with the same command. Deeper runs:
 
@@ -48,7 +48,7 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.core.transport import Response
 
 from tests.fuzz.targets import Targets, collect_targets
-from tests.fuzz.world import build_world
+from tests.matrix_world import build_world
 
 pytestmark = pytest.mark.fuzz
 

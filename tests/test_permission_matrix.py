@@ -12,16 +12,12 @@ who is not, the admin and a plain member of the CAB, the admin of another CAB, t
 
 from __future__ import annotations
 
-import importlib
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.test import Client
@@ -38,30 +34,18 @@ from accreditation.models import (
     ScopeItem,
     ScopeVersion,
 )
-from accreditation.services.accreditations import accreditation_grant, accreditation_open
-from accreditation.services.cabs import cab_contact_add, cab_site_add
-from accreditation.services.members import cab_grant_view, cab_member_invite
-from accreditation.services.scopes import scope_draft_start, scope_item_add, scope_version_publish
 from core.api.throttling import PortalScopedRateThrottle
-from core.models import AuditEvent, User
-from core.roles import Role
-from tests.accreditation.factories import CabFactory, CabMembershipFactory, UserFactory, programme
-from tests.conftest import LAB_ITEM
+from core.models import AuditEvent
 from tests.matrix import DENY, HIDE, LOGIN, NOT_ALLOWED, OK, PERSONAS, REFUSED, Case, World
+from tests.matrix_world import build_world, entry_modules
 
 # Routes that belong to libraries and carry no portal data.
 IGNORED_PREFIXES = ("admin/",)
-TESTS = Path(__file__).resolve().parent
-
-
-def _entry_modules() -> list[ModuleType]:
-    paths = sorted(TESTS.glob("*/matrix_*.py"))
-    return [importlib.import_module(".".join(p.relative_to(TESTS.parent).with_suffix("").parts)) for p in paths]
 
 
 def _merged_entries() -> dict[str, list[Case]]:
     merged: dict[str, list[Case]] = {}
-    for module in _entry_modules():
+    for module in entry_modules():
         twice = sorted(set(merged) & set(module.ENTRIES))
         assert not twice, f"{module.__name__} repeats matrix entries: {twice}"
         merged.update(module.ENTRIES)
@@ -102,13 +86,6 @@ def test_every_entry_names_every_persona() -> None:
 # --- Running the matrix -------------------------------------------------------------------------
 
 
-def _user(username: str, role: Role | None = None) -> User:
-    user = UserFactory.create(username=username)
-    if role is not None:
-        user.groups.add(Group.objects.get(name=role.value))
-    return user
-
-
 @pytest.fixture(autouse=True)
 def fresh_throttle_counts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each case starts with no API request counted: all personas share one address, and the whole
@@ -118,55 +95,7 @@ def fresh_throttle_counts(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def world(db: None, django_capture_on_commit_callbacks: Any) -> World:
-    secretariat = _user("m_secretariat", Role.SECRETARIAT)
-    assigned, unassigned = _user("m_assigned", Role.ASSESSOR), _user("m_unassigned", Role.ASSESSOR)
-    cab = CabFactory.create(name_zh="北京精准检测技术有限公司", name_en="Beijing Precise Testing Co., Ltd.")
-    other_cab = CabFactory.create(name_zh="上海远东认证有限公司", province="31")
-    cab_admin = CabMembershipFactory.create(cab=cab, user=_user("m_cab_admin"), is_admin=True).user
-    member = CabMembershipFactory.create(cab=cab, user=_user("m_cab_member"), is_admin=False)
-    other_admin = CabMembershipFactory.create(cab=other_cab, user=_user("m_other_admin"), is_admin=True).user
-    cab_grant_view(cab=cab, user=assigned, actor=secretariat, reason="assessment team")
-
-    accreditation = accreditation_open(cab=cab, programme=programme("CL"), actor=secretariat)
-    first = scope_draft_start(accreditation=accreditation, actor=secretariat)
-    published_item = scope_item_add(version=first, actor=secretariat, attributes=LAB_ITEM)
-    published = scope_version_publish(version=first, actor=secretariat)
-    accreditation = accreditation_grant(accreditation=accreditation, actor=secretariat)
-    draft = scope_draft_start(accreditation=accreditation, actor=secretariat)
-    applicant = accreditation_open(cab=cab, programme=programme("IB"), actor=secretariat)
-    site = cab_site_add(cab=cab, actor=secretariat, name="一号实验楼", address="北京市海淀区1号", province="11")
-    contact = cab_contact_add(cab=cab, actor=secretariat, name="刘洋", role="质量负责人")
-    invitation = cab_member_invite(cab=cab, actor=cab_admin, email="invited@example.cn")
-    world = World(
-        users={
-            "secretariat": secretariat,
-            "decision_maker": _user("m_decision_maker", Role.DECISION_MAKER),
-            "assigned_assessor": assigned,
-            "unassigned_assessor": unassigned,
-            "cab_admin": cab_admin,
-            "cab_member": member.user,
-            "other_cab_admin": other_admin,
-            "anonymous": None,
-        },
-        cab=cab,
-        other_cab=other_cab,
-        accreditation=accreditation,
-        applicant=applicant,
-        published=published,
-        published_item=published_item,
-        draft=draft,
-        draft_item=draft.items.get(),
-        site=site,
-        contact=contact,
-        member=member,
-        invitation=invitation,
-        audit_event=AuditEvent.objects.order_by("sequence").first(),  # type: ignore[arg-type]
-    )
-    for module in _entry_modules():
-        build = getattr(module, "build", None)
-        if build is not None:
-            build(world)
-    return world
+    return build_world()
 
 
 def _snapshot() -> dict[str, int]:

@@ -1,9 +1,9 @@
-"""The data the API fuzzer runs against: the permission matrix's world, built once per module.
+"""The permission matrix's world: its personas and objects, used by the matrix and the API fuzzer.
 
-The personas and objects are the matrix's (``tests/test_permission_matrix.py``): a CAB with a
-granted accreditation, a published scope and a draft, applications, assessments, reports,
-findings, certificates, supervision records. Each app's ``tests/<app>/matrix_*.py`` ``build``
-adds its own objects, so the fuzzer reaches every app's real rows without a list of its own.
+A CAB with a granted accreditation, a published scope and a draft, applications, assessments,
+reports, findings, certificates, supervision records. Each app's ``tests/<app>/matrix_*.py``
+``build`` adds its own objects, so the matrix (``tests/test_permission_matrix.py``, once per
+test) and the fuzzer (``tests/test_api_fuzz.py``, once per module) reach every app's real rows.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from tests.accreditation.factories import CabFactory, CabMembershipFactory, User
 from tests.conftest import LAB_ITEM
 from tests.matrix import World
 
-TESTS = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
 
 
-def _entry_modules() -> list[ModuleType]:
+def entry_modules() -> list[ModuleType]:
     paths = sorted(TESTS.glob("*/matrix_*.py"))
     return [importlib.import_module(".".join(p.relative_to(TESTS.parent).with_suffix("").parts)) for p in paths]
 
@@ -85,7 +85,7 @@ def build_world() -> World:
         invitation=invitation,
         audit_event=AuditEvent.objects.order_by("sequence").first(),  # type: ignore[arg-type]
     )
-    for module in _entry_modules():
+    for module in entry_modules():
         build = getattr(module, "build", None)
         if build is not None:
             build(world)
