@@ -6,21 +6,16 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accreditation.choices_applications import ApplicationType
 from accreditation.models import Accreditation, Decision
-from accreditation.services.decisions import decision_record
 from core.errors import DomainError, NotPermitted, StateConflict
 from core.models import AuditEvent, Notification, User
-from core.roles import Role
 from surveillance.choices import AppealOutcome, AppealStatus
 from surveillance.models import Appeal
 from surveillance.services_appeals import appeal_assign_panel, appeal_decide, appeal_lodge, appeal_withdraw
-from tests.accreditation.decisions_helpers import METAL_ITEM, accepted_application, all_items, assessed
-from tests.accreditation.factories import UserFactory
 from tests.accreditation.service_assertions import register_snapshot as full_register_snapshot
+from tests.surveillance.appeals_helpers import refused_extension, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -32,42 +27,24 @@ def register_snapshot() -> dict[str, Any]:
     return snapshot
 
 
-def _staff(username: str, role: Role = Role.DECISION_MAKER) -> User:
-    user = UserFactory.create(username=username)
-    user.groups.add(Group.objects.get(name=role.value))
-    return user
-
-
 @pytest.fixture
 def team_member() -> User:
     """A decision maker who sat on the assessment team of the decided application."""
-    return _staff("tina")
+    return staff("tina")
 
 
 @pytest.fixture
 def decision(
     accreditation: Accreditation, cab_admin: User, secretariat: User, decision_maker: User, team_member: User
 ) -> Decision:
-    application = accepted_application(
-        accreditation.cab,
-        accreditation.programme,
-        cab_admin,
-        ApplicationType.EXTENSION,
-        accreditation=accreditation,
-        add=[METAL_ITEM],
-    )
-    assessed(application, secretariat, team=[team_member])
-    return decision_record(
-        application=application,
-        actor=decision_maker,
-        reasons="无检测经历",
-        items=all_items(application, "refuse", "无"),
+    return refused_extension(
+        accreditation, cab_admin=cab_admin, secretariat=secretariat, decider=decision_maker, team_member=team_member
     )
 
 
 @pytest.fixture
 def panel() -> list[User]:
-    return [_staff("paula"), _staff("peter")]
+    return [staff("paula"), staff("peter")]
 
 
 def test_a_cab_member_lodges_an_appeal_and_the_register_does_not_change(

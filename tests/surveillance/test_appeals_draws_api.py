@@ -6,21 +6,17 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from accreditation.choices_applications import ApplicationType
 from accreditation.models import Accreditation, Decision
-from accreditation.services.decisions import decision_record
 from core.models import User
-from core.roles import Role
 from surveillance.choices import AppealStatus, DrawStatus
 from surveillance.models import Appeal, SupervisionDraw
 from surveillance.services_appeals import appeal_assign_panel, appeal_lodge
 from surveillance.services_draws import draw_publish, draw_run
-from tests.accreditation.decisions_helpers import METAL_ITEM, accepted_application, all_items, assessed
 from tests.accreditation.factories import UserFactory
+from tests.surveillance.appeals_helpers import refused_extension, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -30,41 +26,23 @@ PUBLIC_DRAWS = reverse("surveillance_api:public-supervision-draw-list")
 RISK = reverse("surveillance_api:risk-table")
 
 
-def _staff(username: str, role: Role = Role.DECISION_MAKER) -> User:
-    user = UserFactory.create(username=username)
-    user.groups.add(Group.objects.get(name=role.value))
-    return user
-
-
 @pytest.fixture
 def team_member() -> User:
-    return _staff("tina")
+    return staff("tina")
 
 
 @pytest.fixture
 def decision(
     accreditation: Accreditation, cab_admin: User, secretariat: User, decision_maker: User, team_member: User
 ) -> Decision:
-    application = accepted_application(
-        accreditation.cab,
-        accreditation.programme,
-        cab_admin,
-        ApplicationType.EXTENSION,
-        accreditation=accreditation,
-        add=[METAL_ITEM],
-    )
-    assessed(application, secretariat, team=[team_member])
-    return decision_record(
-        application=application,
-        actor=decision_maker,
-        reasons="无检测经历",
-        items=all_items(application, "refuse", "无"),
+    return refused_extension(
+        accreditation, cab_admin=cab_admin, secretariat=secretariat, decider=decision_maker, team_member=team_member
     )
 
 
 @pytest.fixture
 def paula() -> User:
-    return _staff("paula")
+    return staff("paula")
 
 
 @pytest.fixture
@@ -195,7 +173,7 @@ def test_the_cab_withdraws_its_appeal_once(api_for: Any, heard: Appeal, cab_admi
 # --- special supervision ------------------------------------------------------------------------------
 
 
-def test_the_risk_table_is_for_staff(
+def test_the_risk_table_is_forstaff(
     api_for: Any, accreditation: Accreditation, decision_maker: User, cab_admin: User
 ) -> None:
     response = api_for(decision_maker).get(RISK)
