@@ -59,9 +59,9 @@ FRAGMENT_ROWS = range(4242, 100_001, 9_000)
 def demo_csv(rows: int) -> tuple[bytes, dict[str, Any]]:
     """The upload: ``rows`` certificates of cb-admin's body, in its scope but every 12th, every 1,000th bad."""
     from accreditation.models import Accreditation, CabMembership
-    from accreditation.validators import credit_code_check_character
-    from certification.demo import PLACES, SCOPES, TRADES, WORDS, scope_pairs
+    from certification.demo import PLACES, TRADES, WORDS, scope_pairs
     from certification.rows import FIELDS
+    from tests.journeys.prepare import upload_row
 
     cb = CabMembership.objects.get(user__username="cb-admin", is_admin=True).cab
     pairs = scope_pairs(Accreditation.objects.get(cab=cb, programme__code="MS"))
@@ -86,30 +86,19 @@ def demo_csv(rows: int) -> tuple[bytes, dict[str, Any]]:
             facts["bad_rows"].append(n + 1)  # the header is row 1
         if n in FRAGMENT_ROWS:
             facts["fragment_numbers"].append(number)
-        first17 = f"913201{n:06d}" + "".join(rng.choice("0123456789ABCDEFGH") for _ in range(5))
-        values = {
-            "certification_identity_number": f"JOURNEY-{n:06d}",
-            "certificate_number": number,
-            "certification_status": "有效",
-            "certification_type": "管理体系",
-            "standards": standard,
-            "technical_sectors": sector,
-            "certification_scope": SCOPES[trade],
-            "original_issue_date": "",
-            "issue_date": issue,
-            "expiry_date": f"2028{issue[4:]}",
-            "certified_entity_unique_id": f"JOURNEY-C{n:06d}",
-            "certified_entity_name": name,
-            "certified_entity_english_name": "",
-            "certified_entity_trading_name": "",
-            "certified_entity_credit_code": first17 + credit_code_check_character(first17),
-            "street": f"工业园区{n % 500 + 1}号",
-            "city": name[:2],
-            "province": "",
-            "postcode": "",
-            "country": "CN",
-        }
-        writer.writerow([values[field] for field in FIELDS])
+        writer.writerow(
+            upload_row(
+                n,
+                rng,
+                number=number,
+                name=name,
+                trade=trade,
+                standard=standard,
+                sector=sector,
+                issue=issue,
+                credit_prefix="913201",
+            )
+        )
     return buffer.getvalue().encode("gb18030"), facts
 
 

@@ -128,11 +128,53 @@ def remote_assessment() -> dict[str, Any]:
     }
 
 
+def upload_row(
+    n: int,
+    rng: random.Random,
+    *,
+    number: str,
+    name: str,
+    trade: str,
+    standard: str,
+    sector: str,
+    issue: str,
+    credit_prefix: str = "913205",
+) -> list[str]:
+    """Row ``n`` of a journey's upload, in the template's column order (a valid credit code drawn from ``rng``)."""
+    from accreditation.validators import credit_code_check_character
+    from certification.demo import SCOPES
+    from certification.rows import FIELDS
+
+    first17 = f"{credit_prefix}{n:06d}" + "".join(rng.choice("0123456789ABCDEFGH") for _ in range(5))
+    values = {
+        "certification_identity_number": f"JOURNEY-{n:06d}",
+        "certificate_number": number,
+        "certification_status": "有效",
+        "certification_type": "管理体系",
+        "standards": standard,
+        "technical_sectors": sector,
+        "certification_scope": SCOPES[trade],
+        "original_issue_date": "",
+        "issue_date": issue,
+        "expiry_date": f"2028{issue[4:]}",
+        "certified_entity_unique_id": f"JOURNEY-C{n:06d}",
+        "certified_entity_name": name,
+        "certified_entity_english_name": "",
+        "certified_entity_trading_name": "",
+        "certified_entity_credit_code": first17 + credit_code_check_character(first17),
+        "street": f"工业园区{n % 500 + 1}号",
+        "city": name[:2],
+        "province": "",
+        "postcode": "",
+        "country": "CN",
+    }
+    return [values[field] for field in FIELDS]
+
+
 def certificate_csv(path: str, rows: str) -> dict[str, Any]:
     """Write the upload to ``path``; return the rows (as the spreadsheet numbers them) that are bad."""
     from accreditation.models import Accreditation, CabMembership
-    from accreditation.validators import credit_code_check_character
-    from certification.demo import PLACES, SCOPES, TRADES, WORDS, scope_pairs
+    from certification.demo import PLACES, TRADES, WORDS, scope_pairs
     from certification.rows import FIELDS
 
     cb = CabMembership.objects.get(user__username="cb-admin", is_admin=True).cab
@@ -157,30 +199,9 @@ def certificate_csv(path: str, rows: str) -> dict[str, Any]:
         if n % BAD_EVERY == 0:
             issue = "2025-02-30"
             bad_rows.append(n + 1)  # the header is row 1
-        first17 = f"913205{n:06d}" + "".join(rng.choice("0123456789ABCDEFGH") for _ in range(5))
-        values = {
-            "certification_identity_number": f"JOURNEY-{n:06d}",
-            "certificate_number": number,
-            "certification_status": "有效",
-            "certification_type": "管理体系",
-            "standards": standard,
-            "technical_sectors": sector,
-            "certification_scope": SCOPES[trade],
-            "original_issue_date": "",
-            "issue_date": issue,
-            "expiry_date": f"2028{issue[4:]}",
-            "certified_entity_unique_id": f"JOURNEY-C{n:06d}",
-            "certified_entity_name": name,
-            "certified_entity_english_name": "",
-            "certified_entity_trading_name": "",
-            "certified_entity_credit_code": first17 + credit_code_check_character(first17),
-            "street": f"工业园区{n % 500 + 1}号",
-            "city": name[:2],
-            "province": "",
-            "postcode": "",
-            "country": "CN",
-        }
-        writer.writerow([values[field] for field in FIELDS])
+        writer.writerow(
+            upload_row(n, rng, number=number, name=name, trade=trade, standard=standard, sector=sector, issue=issue)
+        )
     # As Excel saves a CSV on a Chinese Windows.
     Path(path).write_bytes(buffer.getvalue().encode("gb18030"))
     return {"rows": int(rows), "bad_rows": bad_rows, "outside_scope": outside[0]}
