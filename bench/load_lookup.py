@@ -119,6 +119,7 @@ class LevelResult:
     load: ClientResult
     web: MemoryFigures
     worker: MemoryFigures
+    kinds: list[KindFigures] = field(default_factory=list)
 
 
 def parse_connections(text: str) -> list[int]:
@@ -163,6 +164,16 @@ def percentile(ordered: Sequence[float], pct: float) -> float:
     return ordered[int(rank) - 1]
 
 
+def latency_figures(ordered: Sequence[float]) -> dict[str, float]:
+    """p50, p90, p99 and the maximum of already sorted milliseconds, as the results' fields."""
+    return {
+        "p50_ms": percentile(ordered, 50),
+        "p90_ms": percentile(ordered, 90),
+        "p99_ms": percentile(ordered, 99),
+        "max_ms": ordered[-1] if ordered else 0.0,
+    }
+
+
 def parse_proc_status_kib(text: str, key: str) -> int:
     """A ``Key:   1234 kB`` line of ``/proc/<pid>/status`` or ``smaps_rollup``, in KiB (0 if absent)."""
     match = re.search(rf"^{re.escape(key)}:\s+(\d+) kB$", text, re.MULTILINE)
@@ -180,6 +191,66 @@ def summarise_memory(samples: Sequence[tuple[int, int, int]]) -> MemoryFigures:
         rss_mean_mib=round(statistics.fmean(rss) / 1024, 1),
         pss_peak_mib=round(max(sample[2] for sample in samples) / 1024, 1),
     )
+
+
+#: gunicorn's access-log line for the per-kind breakdown: the path with its query, the status, and
+#: the time the worker spent on the request in microseconds (from reading it to the last byte sent;
+#: the time a request waited for a free worker is not in it, the client's latency is).
+ACCESS_LOG_FORMAT = "%(U)s?%(q)s %(s)s %(D)s"
+
+
+@dataclass
+class KindFigures:
+    """The server's time on one kind of search at one path, over one run."""
+
+    kind: str
+    path: str
+    requests: int
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    max_ms: float
+
+
+def parse_access_log(lines: Sequence[str]) -> list[tuple[str, int, float]]:
+    """``ACCESS_LOG_FORMAT`` lines as (path with query, status, milliseconds); others are skipped."""
+    parsed = []
+    for line in lines:
+        parts = line.rsplit(" ", 2)
+        if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+            continue
+        url = parts[0][:-1] if parts[0].endswith("?") else parts[0]
+        parsed.append((url, int(parts[1]), int(parts[2]) / 1000))
+    return parsed
+
+
+def kind_breakdown(entries: Sequence[tuple[str, int, float]], kinds_of: dict[str, str]) -> list[KindFigures]:
+    """The server's time per (kind of search, path), in ``KINDS`` and ``PATHS`` order; unknown URLs skipped."""
+    times: dict[tuple[str, str], list[float]] = {}
+    for url, _status, ms in entries:
+        kind = kinds_of.get(url)
+        if kind is not None:
+            times.setdefault((kind, url.split("?", 1)[0]), []).append(ms)
+    figures = []
+    for kind in KINDS:
+        for path in PATHS:
+            ordered = sorted(times.get((kind, path), []))
+            if ordered:
+                figures.append(KindFigures(kind=kind, path=path, requests=len(ordered), **latency_figures(ordered)))
+    return figures
+
+
+def kind_table(figures: Sequence[KindFigures]) -> str:
+    rows = [
+        "| kind of search | path | requests | server p50 ms | p90 ms | p99 ms | max ms |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for figure in figures:
+        rows.append(
+            f"| {figure.kind} | {figure.path} | {figure.requests:,} | {figure.p50_ms:.1f} | {figure.p90_ms:.1f} "
+            f"| {figure.p99_ms:.1f} | {figure.max_ms:.1f} |"
+        )
+    return "\n".join(rows)
 
 
 def markdown_table(levels: Sequence[LevelResult]) -> str:
@@ -305,8 +376,13 @@ def served_environment(redis_url: str, public_api_rate: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
-    """gunicorn (sync workers, as in production) on a free loopback port, ready when /healthz answers."""
+def gunicorn(
+    env: dict[str, str], workers: int, access_log: Path | None = None
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """gunicorn (sync workers, as in production) on a free loopback port, ready when /healthz answers.
+
+    With ``access_log``, each request's path, status and time in the worker go there (``ACCESS_LOG_FORMAT``).
+    """
     port = free_port()
     # DEBUG off serves hashed static files: collect them first.
     collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"]
@@ -315,6 +391,8 @@ def gunicorn(env: dict[str, str], workers: int) -> Iterator[tuple[int, subproces
     command = [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "-b", f"127.0.0.1:{port}"]
     # No control socket: its default path is one per user, and another gunicorn may be using it.
     command += ["-w", str(workers), "--log-level", "warning", "--no-control-socket"]
+    if access_log is not None:
+        command += ["--access-logfile", str(access_log), "--access-logformat", ACCESS_LOG_FORMAT]
     server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own virtualenv's gunicorn
     try:
         deadline = time.monotonic() + 60
@@ -426,13 +504,21 @@ def lookup_queries(per_kind: int) -> dict[str, list[str]]:
 
 
 def lookup_paths(queries: dict[str, list[str]]) -> list[str]:
-    """The URLs, interleaved so that consecutive requests are of different kinds and pages."""
+    """The URLs, interleaved so that consecutive requests are of different kinds and pages.
+
+    A search that recurs in ``queries`` (the not-found name) recurs here too, keeping its weight.
+    """
     paths = []
     for n in range(len(queries[KINDS[0]])):
         for kind in KINDS:
             for path in PATHS:
                 paths.append(f"{path}?{urlencode({'q': queries[kind][n]})}")
     return paths
+
+
+def lookup_kinds(queries: dict[str, list[str]]) -> dict[str, str]:
+    """Each URL of the mix and the kind of search it is."""
+    return {f"{path}?{urlencode({'q': text})}": kind for kind in KINDS for text in queries[kind] for path in PATHS}
 
 
 def check_answers(port: int, queries: dict[str, list[str]]) -> None:
@@ -515,10 +601,7 @@ def run_python_client(port: int, paths: list[str], connections: int, duration: i
         connections=connections,
         duration_s=elapsed,
         requests=len(ordered),
-        p50_ms=percentile(ordered, 50),
-        p90_ms=percentile(ordered, 90),
-        p99_ms=percentile(ordered, 99),
-        max_ms=ordered[-1] if ordered else 0.0,
+        **latency_figures(ordered),
         socket_errors=sum(errors),
         timeouts=sum(timeouts),
         statuses=dict(sorted(sum(statuses, Counter()).items())),
@@ -564,6 +647,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=20, help="searches of each kind in the mix (default 20)")
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL, help="default BENCH_REDIS_URL or db 15")
     parser.add_argument("--public-api-rate", default=DEFAULT_PUBLIC_API_RATE)
+    parser.add_argument(
+        "--access-log", type=Path, help="keep gunicorn's access log here (default: a temporary file, removed)"
+    )
     parser.add_argument("--output", type=Path, help="JSON file (default var/bench/load_lookup-<N>-<time>.json)")
     args = parser.parse_args()
 
@@ -583,6 +669,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     queries = lookup_queries(args.samples)
+    kinds_of = lookup_kinds(queries)
     paths = lookup_paths(queries)
     connection.close()
     env = served_environment(args.redis_url, args.public_api_rate)
@@ -608,9 +695,11 @@ def main() -> None:
 
     levels: list[LevelResult] = []
     with contextlib.ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="load-lookup-")))
+        access_log = args.access_log or workdir / "access.log"
         worker = stack.enter_context(celery_worker(env, args.celery_concurrency))
-        port, server = stack.enter_context(gunicorn(env, args.workers))
-        paths_file = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="load-lookup-"))) / "urls.txt"
+        port, server = stack.enter_context(gunicorn(env, args.workers, access_log))
+        paths_file = workdir / "urls.txt"
         paths_file.write_text("\n".join(paths) + "\n")
 
         def load(connections: int, duration: int) -> ClientResult:
@@ -629,9 +718,13 @@ def main() -> None:
             f"worker {idle.figures('worker').rss_peak_mib:,.0f} MiB RSS ({idle.figures('worker').processes} processes)"
         )
         for connections in args.connections:
+            logged_before = access_log.stat().st_size if access_log.exists() else 0
             with MemorySampler({"web": server.pid, "worker": worker.pid}) as sampler:
                 result = load(connections, args.duration)
-            level = LevelResult(result, sampler.figures("web"), sampler.figures("worker"))
+            with access_log.open(encoding="utf-8", errors="replace") as log:
+                log.seek(logged_before)
+                kinds = kind_breakdown(parse_access_log(log.read().splitlines()), kinds_of)
+            level = LevelResult(result, sampler.figures("web"), sampler.figures("worker"), kinds)
             levels.append(level)
             print(
                 f"{connections:>4} connections: {result.requests_per_s:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
@@ -643,6 +736,10 @@ def main() -> None:
 
     print()
     print(markdown_table(levels))
+    for level in levels:
+        heading = f"The server's time per kind of search at {level.load.connections} connections"
+        print(f"\n{heading} (gunicorn's access log):\n")
+        print(kind_table(level.kinds))
     print(
         "\nRSS: the peak over the run of the sum over gunicorn's master and workers (web) and the Celery "
         "worker's processes; PSS counts the pages forked processes share once. The lookup enqueues no "
@@ -673,6 +770,7 @@ def main() -> None:
                 "non_2xx": level.load.non_2xx,
                 "web": asdict(level.web),
                 "worker": asdict(level.worker),
+                "kinds": [asdict(figure) for figure in level.kinds],
             }
             for level in levels
         ],

@@ -159,6 +159,50 @@ def test_the_table_shows_one_row_per_level_with_memory_in_mib() -> None:
     assert table.splitlines()[2] == "| 32 | wrk | 714 | 71.4 | 430.6 | 659.7 | 3 | 4 | 608 (477) | 332 (177) |"
 
 
+def test_the_access_log_is_read_as_url_status_and_milliseconds() -> None:
+    lines = [
+        "/certificates/?q=%E6%9C%89%E9%99%90 200 81234",
+        "/healthz? 200 950",
+        "[2026-11-21 10:00:00 +0000] [42] [INFO] Booting worker with pid: 42",
+        "",
+    ]
+
+    assert load_lookup.parse_access_log(lines) == [
+        ("/certificates/?q=%E6%9C%89%E9%99%90", 200, 81.234),
+        ("/healthz", 200, 0.95),
+    ]
+
+
+def test_the_breakdown_gives_each_kind_and_path_its_own_percentiles() -> None:
+    queries = {kind: [f"{n}{kind[:3]}"] for n, kind in enumerate(load_lookup.KINDS)}
+    kinds_of = load_lookup.lookup_kinds(queries)
+    number_page, number_api = list(kinds_of)[:2]
+    entries = [(number_page, 200, float(ms)) for ms in range(1, 101)]
+    entries += [(number_api, 200, 7.0), ("/healthz", 200, 1.0)]
+
+    figures = load_lookup.kind_breakdown(entries, kinds_of)
+
+    assert [(f.kind, f.path, f.requests, f.p50_ms, f.p99_ms, f.max_ms) for f in figures] == [
+        ("certificate number", "/certificates/", 100, 50.0, 99.0, 100.0),
+        ("certificate number", "/api/public/certificates/", 1, 7.0, 7.0, 7.0),
+    ]
+    assert load_lookup.kind_table(figures).splitlines()[2] == (
+        "| certificate number | /certificates/ | 100 | 50.0 | 90.0 | 99.0 | 100.0 |"
+    )
+    assert set(load_lookup.lookup_paths(queries)) == set(kinds_of)
+
+
+def test_a_search_that_recurs_in_the_mix_keeps_its_weight() -> None:
+    queries = {kind: [f"{kind[:3]}{n}" for n in range(2)] for kind in load_lookup.KINDS}
+    queries["not found"] = ["不存在的公司", "不存在的公司"]
+
+    paths = load_lookup.lookup_paths(queries)
+
+    assert len(paths) == 2 * len(load_lookup.KINDS) * len(load_lookup.PATHS)
+    assert len(load_lookup.lookup_kinds(queries)) == len(paths) - len(load_lookup.PATHS)
+    assert paths[:2] == [f"{path}?q=cer0" for path in load_lookup.PATHS]
+
+
 def test_the_python_client_counts_each_status_and_cycles_through_the_paths(http_server: int) -> None:
     result = load_lookup.run_python_client(http_server, ["/ok", "/limited", "/broken"], 2, 1, 5)
 
