@@ -21,14 +21,16 @@ stops at ``COUNT_CAP`` and the page says "more than". The public never sees a dr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, ForeignKey, Func, Lookup, Q, QuerySet, TextField, Value
 from django.db.models.functions import StrIndex
 from django.utils.translation import gettext_lazy as _
@@ -45,8 +47,11 @@ PAGE_SIZE = 20
 COUNT_CAP = 100
 MAX_QUERY_LENGTH = 100
 #: A name fragment matching at most this many entities is selective: their certificates are read
-#: by entity. More, and the fragment is broad: certificates are walked in page order.
-SELECTIVE_ENTITIES = 2000
+#: by entity. More, and the fragment is broad: certificates are walked in page order. Reading by
+#: entity costs in proportion to the matches, the walk in inverse proportion (it stops after a
+#: page): at 10 million certificates and 5.6 million entities they cost the same near 3,000 (山宇,
+#: 2,191 entities: 58 ms walked, 30 ms by entity; 州华, 9,535: 36 ms walked, 93 ms by entity).
+SELECTIVE_ENTITIES = 3000
 #: A fragment the planner expects in more entities than this is not even tried as selective.
 BROAD_ENTITIES = 20_000
 
@@ -247,6 +252,34 @@ def certificate_search(
     return recognised, certificates.order_by("entity_id", "pk")
 
 
+@contextlib.contextmanager
+def _serial_plans() -> Iterator[None]:
+    """The lookup's statements planned without parallel workers (PostgreSQL), in one transaction.
+
+    Every plan here reads a handful of index pages, so parallel workers buy nothing, and on a busy
+    web server they compete with the other requests for the cores. Worse, a fragment the planner
+    misjudges as rare enough for an ordered walk (山宇: estimated in 556 entities, found in 2,191)
+    got a parallel walk whose Gather Merge waited for every worker to find a match: 330 ms, where
+    the same walk alone takes 30 ms (bench/load_lookup.py's per-kind breakdown found it as the p99).
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    nested = connection.in_atomic_block
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('max_parallel_workers_per_gather'), "
+                "set_config('max_parallel_workers_per_gather', '0', true)"
+            )
+            before = cursor.fetchone()[0]
+        yield
+        if nested:
+            # Inside a caller's transaction the setting would outlive the lookup: give it back.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)", [before])
+
+
 def certificate_lookup(
     *,
     q: str,
@@ -263,17 +296,33 @@ def certificate_lookup(
     character, or a cursor that is not one this function made.
     """
     after = parse_cursor(cursor)
-    recognised, certificates = certificate_search(q=q, status=status, standard=standard, cb=cb, province=province)
-    page = LookupPage(recognised=recognised)
-    if not recognised.kind and not (standard or cb is not None or province):
-        # A bare status filter would list millions: a search needs text, a standard, a CB or a province.
-        return page
-    # In the page's order, so that a broad term is counted by the same early-stopping walk.
-    page.count = certificates.values("pk")[: COUNT_CAP + 1].count()
+    with _serial_plans():
+        recognised, certificates = certificate_search(q=q, status=status, standard=standard, cb=cb, province=province)
+        page = LookupPage(recognised=recognised)
+        if not recognised.kind and not (standard or cb is not None or province):
+            # A bare status filter would list millions: a search needs text, a standard, a CB or a province.
+            return page
+        # In the page's order, so that a broad term is counted by the same early-stopping walk.
+        page.count = certificates.values("pk")[: COUNT_CAP + 1].count()
+        if after is not None:
+            entity_id, pk = after
+            certificates = certificates.filter(
+                Q(entity_id__gte=entity_id) & (Q(entity_id__gt=entity_id) | Q(pk__gt=pk))
+            )
+        rows = list(certificates[: page_size + 1])
+    page.certificates = rows[:page_size]
+    if len(rows) > page_size:
+        page.next_cursor = make_cursor(page.certificates[-1])
+    return page
     if after is not None:
         entity_id, pk = after
-        certificates = certificates.filter(Q(entity_id__gte=entity_id) & (Q(entity_id__gt=entity_id) | Q(pk__gt=pk)))
-    rows = list(certificates[: page_size + 1])
+        following = certificates.filter(Q(entity_id__gte=entity_id) & (Q(entity_id__gt=entity_id) | Q(pk__gt=pk)))
+    else:
+        following = certificates
+    with _serial_plans():
+        # In the page's order, so that a broad term is counted by the same early-stopping walk.
+        page.count = certificates.values("pk")[: COUNT_CAP + 1].count()
+        rows = list(following[: page_size + 1])
     page.certificates = rows[:page_size]
     if len(rows) > page_size:
         page.next_cursor = make_cursor(page.certificates[-1])

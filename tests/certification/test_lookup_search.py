@@ -189,3 +189,33 @@ def test_counting_stops_at_the_cap_for_a_broad_term(cab: Cab, monkeypatch: pytes
 
     assert (broad.count_is_capped, broad.shown_count, len(broad.certificates)) == (True, 5, 12)
     assert (exact.count_is_capped, exact.shown_count) == (False, 5)
+
+
+@pytest.mark.django_db
+def test_the_lookup_plans_its_statements_without_parallel_workers(cab: Cab) -> None:
+    """A parallel ordered walk for a fragment the planner misjudged took 330 ms at 10 million (bench/load_lookup.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel query is PostgreSQL's")
+    hit = certified(cab, "佛山宇通机械有限公司")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        outside_before = cursor.fetchone()[0]
+
+    with CaptureQueriesContext(connection) as captured:
+        page = certificate_lookup(q="山宇")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        outside_after = cursor.fetchone()[0]
+
+    statements = [query["sql"] for query in captured.captured_queries]
+    serial_at = next(
+        n for n, sql in enumerate(statements) if "set_config('max_parallel_workers_per_gather', '0'" in sql
+    )
+    reads = [n for n, sql in enumerate(statements) if "certification_issuedcertificate" in sql]
+    assert [c.pk for c in page.certificates] == [hit.pk]
+    assert reads and min(reads) > serial_at
+    # Local to the lookup: the connection's other work keeps its setting.
+    assert outside_after == outside_before != "0"
