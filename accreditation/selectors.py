@@ -117,14 +117,15 @@ def memberships_of(user: AnyUser) -> QuerySet[CabMembership]:
 
 
 def audit_events_qs_for(user: AnyUser) -> QuerySet[AuditEvent]:
-    """The audit trail is for accreditation-body staff."""
+    """The audit trail is for accreditation-body staff; newest first, in the order written (``id``)."""
     if not is_staff_reader(user):
         return AuditEvent.objects.none()
-    return AuditEvent.objects.select_related("actor")
+    return AuditEvent.objects.select_related("actor").order_by("-id")
 
 
 def audit_events_of_cab(cab: Cab) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(cab_id=cab.pk).select_related("actor")
+    """The CAB's audit history, newest first, in the order written (an event's ``sequence`` comes at commit)."""
+    return AuditEvent.objects.filter(cab_id=cab.pk).select_related("actor").order_by("-id")
 
 
 def user_cabs(user: AnyUser) -> QuerySet[Cab]:

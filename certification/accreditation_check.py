@@ -150,7 +150,7 @@ class AccreditationChecker:
             AuditEvent.objects.filter(
                 aggregate_type=ACCREDITATION_AGGREGATE, aggregate_id__in=[str(pk) for pk in found]
             )
-            .order_by("sequence")
+            .order_by("id")  # the order the changes were written in (an event's ``sequence`` comes at commit)
             .values_list("aggregate_id", "occurred_at", "event_type", "new_values")
         )
         for aggregate_id, occurred_at, event_type, new_values in events:

@@ -308,11 +308,10 @@ def _newer_than(certificate: AccreditationCertificate) -> AccreditationCertifica
 
 @transaction.atomic
 def _mark_ready(certificate_id: int, pdf: bytes) -> AccreditationCertificate:
-    # Lock order: the accreditation, its certificates, then the audit trail (``audit_record`` holds
-    # its lock until commit), as issuing does. Without it, two certificates of one accreditation
-    # finishing at once deadlock: the older one, superseded by the newer as it finishes, holds the
-    # audit lock and checks its reference to the newer one's row, which the newer one's rendering
-    # holds while it waits for the audit lock. (``no_key``: foreign-key checks still pass.)
+    # Lock order: the accreditation, then its certificates, as issuing does. Two certificates of
+    # one accreditation finishing at once take their turns on the accreditation instead of each
+    # holding one certificate row and wanting the other's (the older one is superseded by the newer
+    # as it finishes). (``no_key``: foreign-key checks still pass.)
     accreditation_id = AccreditationCertificate.objects.values_list("accreditation_id", flat=True).get(
         pk=certificate_id
     )

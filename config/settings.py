@@ -152,6 +152,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(),
         "options": {"expires": 50},
     },
+    # Every minute: audit events whose transaction committed but whose process died before sealing
+    # them into the chain (``core.audit``) are sealed within a minute. Expires before the next one.
+    "audit-seal": {
+        "task": "core.tasks.seal_audit_trail",
+        "schedule": crontab(),
+        "options": {"expires": 50},
+    },
     # Every five minutes: an upload whose worker died is shown interrupted, ready to resume, soon after
     # (``certification.services_uploads.uploads_interrupt_stale``).
     "stale-uploads": {

@@ -17,9 +17,10 @@ class PortalUserAdmin(UserAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the trail is written by services, never by hand."""
+    """Read-only: the trail is written by services, never by hand. Newest first by ``id`` (``sequence``
+    is empty until the event is sealed into the chain, a moment after its transaction commits)."""
 
-    list_display = ("sequence", "occurred_at", "actor_label", "event_type", "aggregate_type", "aggregate_id")
+    list_display = ("id", "sequence", "occurred_at", "actor_label", "event_type", "aggregate_type", "aggregate_id")
     list_filter = ("event_type", "aggregate_type")
     search_fields = ("aggregate_id", "actor_label", "reason")
 

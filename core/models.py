@@ -38,12 +38,16 @@ class AuditEvent(models.Model):
     """One state change of one aggregate: who did what, when, why, and the values before and after.
 
     Rows are written only by ``core.audit.audit_record``, called by the service that makes the
-    change, in the same transaction. Each row carries the hash of the one before it, so
-    ``manage.py verify_audit_trail`` detects an edited, inserted or deleted row. On PostgreSQL
-    a trigger also refuses UPDATE and DELETE.
+    change, in the same transaction, with their content only. Once that transaction commits,
+    ``core.audit.seal_pending_events`` seals them into the chain: it numbers them (``sequence``) in
+    the order they are sealed and gives each the hash of the one before it (``prev_hash``) and its
+    own (``hash``), so ``manage.py verify_audit_trail`` detects an edited, inserted or deleted row.
+    Until then those three are empty (``sequence`` NULL): ``id`` is the order rows were written in.
+    On PostgreSQL a trigger refuses DELETE and every UPDATE but the one that seals an unsealed row.
     """
 
-    sequence = models.BigIntegerField(_("sequence"), unique=True, editable=False)
+    #: Empty until the row is sealed into the chain, a moment after its transaction commits.
+    sequence = models.BigIntegerField(_("sequence"), unique=True, null=True, editable=False)
     occurred_at = models.DateTimeField(_("time"), editable=False)
     actor = models.ForeignKey(
         User,
@@ -62,22 +66,26 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     old_values = models.JSONField(_("old values"), default=dict)
     new_values = models.JSONField(_("new values"), default=dict)
-    prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, default="")
+    hash = models.CharField(_("hash"), max_length=64, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-sequence"]
+        # Newest first, in the order rows were written (``sequence`` is empty until the row is sealed).
+        ordering = ["-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["aggregate_type", "aggregate_id", "-sequence"], name="audit_aggregate_idx")]
+        indexes = [models.Index(fields=["aggregate_type", "aggregate_id", "-id"], name="audit_aggregate_idx")]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.event_type} {self.aggregate_type}:{self.aggregate_id}"
+        number = self.sequence if self.sequence is not None else "-"
+        return f"#{number} {self.event_type} {self.aggregate_type}:{self.aggregate_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # A new instance carrying an existing key would make Django UPDATE that row: refuse it too.
+        # Only inserts: sealing writes its three columns with plain SQL (``core.audit``), nothing else
+        # changes a row. A new instance carrying an existing key would make Django UPDATE that row:
+        # refuse it too.
         overwrites = self.pk is not None and AuditEvent.objects.filter(pk=self.pk).exists()
         if not self._state.adding or overwrites:
             raise TypeError("The audit trail is append-only: audit events cannot be changed.")

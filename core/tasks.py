@@ -7,8 +7,15 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone, translation
 
+from core.audit import seal_pending_events
 from core.models import Notification
 from core.notifications import render
+
+
+@shared_task(time_limit=300, soft_time_limit=270)
+def seal_audit_trail() -> int:
+    """Every minute (beat): seal the audit events whose after-commit seal never ran (its process died)."""
+    return seal_pending_events()
 
 
 @shared_task(time_limit=120, soft_time_limit=100)

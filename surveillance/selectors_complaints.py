@@ -112,9 +112,9 @@ def open_past_resolution() -> QuerySet[Complaint]:
 
 
 def complaint_events(complaint: Complaint) -> QuerySet[AuditEvent]:
-    """The complaint's audit history, newest first."""
+    """The complaint's audit history, newest first (in the order written: ``id``, not the chain's ``sequence``)."""
     return (
         AuditEvent.objects.filter(aggregate_type=complaint._meta.label_lower, aggregate_id=str(complaint.pk))
         .select_related("actor")
-        .order_by("-sequence")
+        .order_by("-id")
     )

@@ -83,7 +83,7 @@ def build_world() -> World:
         contact=contact,
         member=member,
         invitation=invitation,
-        audit_event=AuditEvent.objects.order_by("sequence").first(),  # type: ignore[arg-type]
+        audit_event=AuditEvent.objects.order_by("id").first(),  # type: ignore[arg-type]
     )
     for module in entry_modules():
         build = getattr(module, "build", None)

@@ -40,7 +40,7 @@ from certification.choices import CertificateStatus, NotAccreditedReason
 from certification.demo import scope_pairs
 from certification.models import CertificateStatusChange, IssuedCertificate
 from core.api.throttling import PortalScopedRateThrottle
-from core.audit import verify_chain
+from core.audit import seal_pending_events, verify_chain
 from core.models import Notification, User
 from surveillance import abuse
 from surveillance.choices import JobName, JobRunStatus, SanctionKind
@@ -181,6 +181,7 @@ def test_the_planner_opens_the_surveillance_falling_due_once(client_for: Any) ->
     again = jobs(JobName.SURVEILLANCE_PLANNER, day)
     assert last_run(JobName.SURVEILLANCE_PLANNER).rows_changed == 0, again
     assert opened.count() == len(due)
+    seal_pending_events()  # as after the commits (the test's transaction never commits)
     assert verify_chain().ok
 
 
@@ -385,6 +386,7 @@ def test_a_public_complaint_leads_to_a_suspension_on_the_feeds_and_the_certifica
     assert (issued.is_accredited, issued.not_accredited_reason) == (False, NotAccreditedReason.DURING_SUSPENSION)
     page = client_for(None).get(reverse("certification:lookup_certificate", args=[issued.pk])).content.decode()
     assert "Issued during suspension" in page
+    seal_pending_events()  # as after the commits (the test's transaction never commits)
     assert verify_chain().ok
 
 

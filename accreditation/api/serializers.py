@@ -462,6 +462,12 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
             "hash",
         ]
         read_only_fields = fields
+        # Sealing numbers and hashes an event a moment after its transaction commits (``core.audit``).
+        extra_kwargs = {
+            "sequence": {
+                "help_text": _("Position in the hash chain; empty until the event is sealed, just after the change.")
+            },
+        }
 
 
 # --- The public directory -------------------------------------------------------------------

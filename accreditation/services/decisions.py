@@ -445,11 +445,10 @@ def decision_record(
     _require_decision_maker(actor)
     application = Application.objects.select_for_update().select_related("cab", "programme").get(pk=application.pk)
     if application.accreditation_id is not None:
-        # Lock order: the application, its accreditation, then the audit trail (``audit_record``
-        # holds its lock until commit), as issuing a certificate does. Otherwise this decision could
-        # hold the audit lock while the certificate of an earlier decision holds the accreditation
-        # and waits for that lock, and this commit (the decision's foreign key to the accreditation
-        # is checked then) wait for the certificate: a deadlock (tests/drills/test_concurrent_decisions.py).
+        # Lock order: the application, then its accreditation, as issuing a certificate does: a
+        # decision waits here for a certificate of an earlier decision being issued, rather than
+        # taking the accreditation's lock in a different order from it part way through
+        # (tests/drills/test_concurrent_decisions.py).
         Accreditation.objects.select_for_update(no_key=True).only("pk").get(pk=application.accreditation_id)
     _checked_readiness(application, actor)
     reasons = reasons.strip()

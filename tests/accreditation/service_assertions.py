@@ -56,17 +56,18 @@ def nothing_changes() -> Iterator[None]:
         assert after[label] == rows, f"{label} changed"
 
 
-def audit_head() -> int:
-    return AuditEvent.objects.aggregate(top=Max("sequence"))["top"] or 0
+def last_event_id() -> int:
+    """The id of the newest audit event (ids follow the order events were written in), or 0."""
+    return AuditEvent.objects.aggregate(top=Max("id"))["top"] or 0
 
 
 @contextmanager
 def new_events() -> Iterator[list[AuditEvent]]:
     """The audit events written inside the block, oldest first (filled in when the block ends)."""
-    start = audit_head()
+    start = last_event_id()
     events: list[AuditEvent] = []
     yield events
-    events.extend(AuditEvent.objects.filter(sequence__gt=start).order_by("sequence"))
+    events.extend(AuditEvent.objects.filter(id__gt=start).order_by("id"))
 
 
 def event_summary(event: AuditEvent) -> dict[str, Any]:

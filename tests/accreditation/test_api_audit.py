@@ -7,6 +7,7 @@ from rest_framework.fields import DateTimeField
 
 from accreditation.models import Accreditation
 from accreditation.services.cabs import cab_close
+from core.audit import seal_pending_events
 from core.models import AuditEvent, User
 from tests.accreditation.factories import CabFactory
 
@@ -16,7 +17,9 @@ def fresh(user: User) -> User:
 
 
 def test_the_secretariat_reads_an_event_in_full(api_for, accreditation: Accreditation, secretariat: User) -> None:
+    seal_pending_events()  # as after the commit (the test's transaction never commits)
     event = AuditEvent.objects.get(event_type="accreditation.granted")
+    assert event.sequence == 5 and len(event.hash) == 64
 
     response = api_for(secretariat).get(f"/api/audit-events/{event.pk}/")
 
@@ -61,6 +64,21 @@ def test_the_trail_is_newest_first_and_filters_by_event_type_and_object(
     ]
     assert [row["event_type"] for row in opened["results"]] == ["accreditation.opened"]
     assert [row["event_type"] for row in of_it["results"]] == ["accreditation.granted", "accreditation.opened"]
+
+
+def test_an_event_not_sealed_into_the_chain_yet_reads_with_no_sequence_and_no_hashes(
+    api_for, accreditation: Accreditation, secretariat: User
+) -> None:
+    event = AuditEvent.objects.get(event_type="accreditation.granted")
+
+    body = api_for(secretariat).get(f"/api/audit-events/{event.pk}/").json()
+
+    assert (body["event_type"], body["sequence"], body["prev_hash"], body["hash"]) == (
+        "accreditation.granted",
+        None,
+        "",
+        "",
+    )
 
 
 def test_the_trail_filters_by_cab(api_for, accreditation: Accreditation, other_cab, secretariat: User) -> None:

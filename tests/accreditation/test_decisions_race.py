@@ -1,7 +1,7 @@
 """Two decision makers decide the same application at the same moment: exactly one decision applies.
 
 Two real database connections in two threads on PostgreSQL, released together by a barrier
-(the same harness as ``test_applications_race``). The loser is told the application is already
+(``tests.concurrency.race``). The loser is told the application is already
 decided, and the register shows one new scope issue.
 """
 
@@ -23,7 +23,7 @@ from core.errors import StateConflict
 from core.roles import Role
 from tests.accreditation.decisions_helpers import FOOD_ITEM, accepted_application, all_items, assessed
 from tests.accreditation.factories import CabFactory, UserFactory, programme
-from tests.accreditation.test_applications_race import _race
+from tests.concurrency import race
 from tests.conftest import LAB_ITEM
 
 pytestmark = [
@@ -58,7 +58,7 @@ def test_of_two_decision_makers_deciding_at_once_exactly_one_decision_applies() 
             application=Application.objects.get(pk=application.pk), actor=user, reasons="认可", items=items
         )
 
-    results = _race(*(lambda user=user: decide(user) for user in deciders))
+    results = race(*(lambda user=user: decide(user) for user in deciders))
 
     refused = [r for r in results if isinstance(r, StateConflict)]
     applied = [r for r in results if isinstance(r, Decision)]

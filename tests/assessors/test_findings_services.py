@@ -278,7 +278,7 @@ def test_accepting_the_last_open_nonconformity_completes_the_assessment(case: Re
 
     case.assessment.refresh_from_db()
     assert case.assessment.status == AssessmentStatus.COMPLETED
-    assert list(AuditEvent.objects.order_by("sequence").values_list("event_type", flat=True))[-2:] == [
+    assert list(AuditEvent.objects.order_by("id").values_list("event_type", flat=True))[-2:] == [
         "corrective_action.accepted",
         "assessment.completed",
     ]
@@ -371,7 +371,7 @@ def test_the_secretariat_closes_a_case_whose_deadlines_have_passed(
         FindingStatus.CLOSED,
         FindingStatus.NOTED,
     ]
-    events = list(AuditEvent.objects.order_by("sequence").values_list("event_type", "aggregate_id", "reason"))[-3:]
+    events = list(AuditEvent.objects.order_by("id").values_list("event_type", "aggregate_id", "reason"))[-3:]
     assert events == [
         ("finding.lapsed", str(overdue.nc.pk), "逾期未提交整改材料"),
         ("assessment.closed_after_deadline", str(overdue.assessment.pk), "逾期未提交整改材料"),

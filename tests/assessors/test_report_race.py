@@ -7,13 +7,8 @@ migrations' rows afterwards.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from django.conf import settings as django_settings
-from django.db import connections
 
 from accreditation.models import Accreditation, Cab
 from assessors.models_reports import AssessmentReport, Finding
@@ -23,6 +18,7 @@ from core.audit import verify_chain
 from core.errors import StateConflict
 from core.models import User
 from tests.assessors.reports_helpers import nonconformity, observation, team_ready
+from tests.concurrency import race
 
 pytestmark = [
     pytest.mark.skipif(
@@ -33,33 +29,12 @@ pytestmark = [
 ]
 
 
-def _race(*moves: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(moves))
-    results: list[Any] = [None] * len(moves)
-
-    def run(index: int, move: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = move()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, move)) for i, move in enumerate(moves)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 def test_of_two_members_starting_the_report_at_once_exactly_one_starts_it(
     cab: Cab, accreditation: Accreditation, secretariat: User, cab_user: User
 ) -> None:
     team = team_ready(cab, accreditation, secretariat, cab_user)
 
-    results = _race(
+    results = race(
         lambda: report_start(assessment=Assessment.objects.get(pk=team.assessment.pk), actor=team.lead),
         lambda: report_start(assessment=Assessment.objects.get(pk=team.assessment.pk), actor=team.member),
     )
@@ -78,7 +53,7 @@ def test_two_members_raising_findings_at_once_get_the_next_two_numbers(
     team = team_ready(cab, accreditation, secretariat, cab_user)
     report = report_start(assessment=team.assessment, actor=team.member)
 
-    results = _race(
+    results = race(
         lambda: nonconformity(AssessmentReport.objects.get(pk=report.pk), team.lead),
         lambda: observation(AssessmentReport.objects.get(pk=report.pk), team.member),
     )

@@ -85,7 +85,7 @@ def test_a_team_member_records_and_removes_a_session(team: Team) -> None:
     assert not RemoteSession.objects.exists()
     assert list(
         AuditEvent.objects.filter(event_type__startswith="remote_session.")
-        .order_by("sequence")
+        .order_by("id")
         .values_list("event_type", flat=True)
     ) == ["remote_session.added", "remote_session.removed"]
 

@@ -60,9 +60,7 @@ def draft(team: Team) -> AssessmentReport:
 
 
 def events(*types: str) -> list[str]:
-    return list(
-        AuditEvent.objects.filter(event_type__in=types).order_by("sequence").values_list("event_type", flat=True)
-    )
+    return list(AuditEvent.objects.filter(event_type__in=types).order_by("id").values_list("event_type", flat=True))
 
 
 def refused(code: str, call: Any, **kwargs: Any) -> DomainError:

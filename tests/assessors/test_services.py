@@ -40,7 +40,7 @@ def frank(db: None) -> User:
 
 
 def last_event() -> AuditEvent:
-    return AuditEvent.objects.order_by("-sequence").first()  # type: ignore[return-value]
+    return AuditEvent.objects.order_by("-id").first()  # type: ignore[return-value]
 
 
 # --- profile -------------------------------------------------------------------------------------
@@ -181,7 +181,7 @@ def test_a_qualification_is_suspended_reinstated_and_withdrawn(
     assert held.status == QualificationStatus.APPROVED
     held = services.qualification_withdraw(qualification=held, actor=secretariat, reason="本人申请退出")
     assert held.status == QualificationStatus.WITHDRAWN
-    events = list(AuditEvent.objects.filter(aggregate_type="assessors.qualification").order_by("sequence"))
+    events = list(AuditEvent.objects.filter(aggregate_type="assessors.qualification").order_by("id"))
     assert [e.event_type for e in events] == [
         "qualification.requested",
         "qualification.approved",

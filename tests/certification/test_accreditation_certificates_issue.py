@@ -365,7 +365,7 @@ def test_the_secretariat_retries_a_failed_certificate_and_it_renders(
         e.event_type
         for e in AuditEvent.objects.filter(
             aggregate_type="certification.accreditationcertificate", aggregate_id=str(certificate.pk)
-        ).order_by("sequence")
+        ).order_by("id")
     ] == [
         "accreditation_certificate.issued",
         "accreditation_certificate.render_failed",

@@ -83,7 +83,7 @@ def test_a_member_uploads_a_csv_and_every_row_is_applied(
     events = list(
         AuditEvent.objects.filter(
             aggregate_id=str(upload.pk), aggregate_type="certification.certificateupload"
-        ).order_by("sequence")
+        ).order_by("id")
     )
     assert [(e.event_type, e.actor_id) for e in events] == [
         ("certificate_upload.created", ming.pk),

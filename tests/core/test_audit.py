@@ -1,8 +1,10 @@
-"""The audit trail: one hash-chained event per change, written by the service in its transaction.
+"""The audit trail: one event per change, written by the service in its transaction, chained after commit.
 
 Personas (tests/conftest.py): Alice of the secretariat, Erin an assessor, Carol admin of ``cab``.
-Rows are tampered with "behind the ORM's back": plain SQL, and on PostgreSQL with the
-append-only trigger bypassed the way only a database superuser can.
+These tests run inside a transaction that never commits, so the after-commit seal never runs by
+itself: they call ``seal_pending_events`` where the real commit would have, or capture the
+after-commit hooks. Rows are tampered with "behind the ORM's back": plain SQL, and on PostgreSQL
+with the append-only trigger bypassed the way only a database superuser can.
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from accreditation.models import Accreditation, Cab, CabMembership, ScopeVersion
 from accreditation.services import accreditations, cabs, members, scopes
-from core.audit import GENESIS_HASH, ChainProblem, audit_record, compute_hash, verify_chain
+from core.audit import GENESIS_HASH, ChainProblem, audit_record, compute_hash, seal_pending_events, verify_chain
 from core.errors import DomainError
 from core.models import AuditEvent, User
+from core.tasks import seal_audit_trail
 from tests.accreditation.factories import programme
 from tests.accreditation.service_assertions import nothing_changes
 
@@ -41,23 +45,109 @@ def behind_the_orms_back(sql: str, params: list[Any]) -> None:
 
 @pytest.fixture
 def three_events(secretariat: User, cab: Cab) -> list[AuditEvent]:
-    """Alice renames ``cab``, moves it and closes it: events 1, 2 and 3 of the trail."""
+    """Alice renames ``cab``, moves it and closes it: events 1, 2 and 3 of the trail, sealed."""
     cabs.cab_update(cab=cab, actor=secretariat, reason="更名", name_en="Beijing Precise Testing Technology Co., Ltd.")
     cabs.cab_update(cab=cab, actor=secretariat, reason="迁址", address_zh="北京市海淀区学院路30号")
     cabs.cab_close(cab=cab, actor=secretariat, reason="机构注销")
+    assert seal_pending_events() == 3
     return list(AuditEvent.objects.order_by("sequence"))
 
 
-# --- writing ------------------------------------------------------------------------------------
+def _seal_hooks(callbacks: list[Callable[[], Any]]) -> int:
+    return sum(callback is seal_pending_events for callback in callbacks)
+
+
+# --- writing and sealing ------------------------------------------------------------------------
+
+
+def test_an_event_is_written_unsealed_and_sealed_when_its_transaction_commits(
+    secretariat: User, cab: Cab, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        written = audit_record(instance=cab, event_type="test.sealed", actor=secretariat, reason="测试")
+        unsealed = AuditEvent.objects.get(pk=written.pk)
+
+    assert (written.sequence, written.prev_hash, written.hash) == (None, "", "")
+    assert (unsealed.sequence, unsealed.prev_hash, unsealed.hash) == (None, "", "")
+    assert _seal_hooks(callbacks) == 1
+    sealed = AuditEvent.objects.get(pk=written.pk)
+    assert (sealed.sequence, sealed.prev_hash, sealed.hash) == (1, GENESIS_HASH, compute_hash(sealed))
+    assert (sealed.event_type, sealed.actor_id, sealed.reason) == ("test.sealed", secretariat.pk, "测试")
 
 
 def test_the_first_event_links_to_the_genesis_hash_and_each_next_one_to_the_one_before(
     three_events: list[AuditEvent],
 ) -> None:
     assert [e.sequence for e in three_events] == [1, 2, 3]
+    assert [e.reason for e in three_events] == ["更名", "迁址", "机构注销"]
     assert [e.prev_hash for e in three_events] == [GENESIS_HASH, three_events[0].hash, three_events[1].hash]
     assert all(e.hash == compute_hash(e) for e in three_events)
     assert len({e.hash for e in three_events}) == 3
+
+
+def test_sealing_again_seals_nothing_and_later_events_continue_the_chain(
+    three_events: list[AuditEvent], secretariat: User, cab: Cab
+) -> None:
+    assert seal_pending_events() == 0
+
+    cabs.cab_reopen(cab=cab, actor=secretariat, reason="恢复经营")
+    assert seal_pending_events() == 1
+
+    fourth = AuditEvent.objects.get(sequence=4)
+    assert (fourth.event_type, fourth.prev_hash) == ("cab.reopened", three_events[2].hash)
+    assert verify_chain().ok
+
+
+def test_sealing_in_batches_numbers_every_event_in_the_order_written(cab: Cab) -> None:
+    written = [audit_record(instance=cab, event_type=f"test.batch{i}", actor=None) for i in range(7)]
+
+    assert seal_pending_events(batch_size=3) == 7
+
+    sealed = list(AuditEvent.objects.order_by("sequence").values_list("pk", "sequence"))
+    assert sealed == [(event.pk, number) for number, event in enumerate(written, start=1)]
+    report = verify_chain()
+    assert (report.ok, report.checked, report.head_sequence, report.pending) == (True, 7, 7, 0)
+
+
+def test_one_transaction_writing_many_events_registers_one_seal(
+    cab: Cab, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for i in range(50):
+            audit_record(instance=cab, event_type=f"test.bulk{i}", actor=None)
+
+    assert _seal_hooks(callbacks) == 1
+
+
+def test_a_seal_registered_in_a_rolled_back_savepoint_is_registered_again_by_the_next_event(
+    cab: Cab, django_capture_on_commit_callbacks: Any
+) -> None:
+    class Refused(Exception):
+        pass
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        with pytest.raises(Refused), transaction.atomic():
+            audit_record(instance=cab, event_type="test.rolled_back", actor=None)
+            raise Refused
+        audit_record(instance=cab, event_type="test.kept", actor=None)
+
+    assert _seal_hooks(callbacks) == 1
+    assert list(AuditEvent.objects.values_list("event_type", flat=True)) == ["test.kept"]
+
+
+def test_the_beat_task_seals_what_no_commit_sealed(cab: Cab) -> None:
+    audit_record(instance=cab, event_type="test.orphan", actor=None)
+    audit_record(instance=cab, event_type="test.orphan", actor=None)
+
+    assert seal_audit_trail() == 2
+    assert seal_audit_trail() == 0
+    entry: dict[str, Any] = settings.CELERY_BEAT_SCHEDULE["audit-seal"]
+    assert (entry["task"], entry["schedule"].minute, entry["options"]["expires"]) == (
+        "core.tasks.seal_audit_trail",
+        set(range(60)),
+        50,
+    )
+    assert verify_chain().checked == 2
 
 
 def test_values_are_stored_as_they_read_back_so_the_hash_still_matches(cab: Cab) -> None:
@@ -72,10 +162,12 @@ def test_values_are_stored_as_they_read_back_so_the_hash_still_matches(cab: Cab)
         cab_id=cab.pk,
     )
 
+    assert seal_pending_events() == 1
     stored = AuditEvent.objects.get(pk=written.pk)
     assert stored.old_values == {"granted_on": "2024-02-29", "fee": "1.50"}
     assert stored.new_values == {"key": str(key), "names": ["酸价", "过氧化值"], "count": 2, "none": None}
-    assert compute_hash(stored) == stored.hash == written.hash
+    assert compute_hash(stored) == stored.hash
+    assert verify_chain().ok
 
 
 def test_a_job_is_recorded_as_the_system_unless_it_names_itself(cab: Cab) -> None:
@@ -100,6 +192,7 @@ def test_a_refused_service_leaves_no_event_and_no_gap_in_the_chain(
             accreditation=accreditation, actor=secretariat, reason="设备失效", item_keys=[str(uuid.uuid4())]
         )
     accreditations.accreditation_suspend(accreditation=accreditation, actor=secretariat, reason="超范围使用认可标识")
+    seal_pending_events()
 
     assert list(AuditEvent.objects.order_by("sequence").values_list("sequence", "event_type")) == [
         (1, "accreditation.opened"),
@@ -216,15 +309,16 @@ def test_every_service_writes_one_event_naming_its_actor_reason_values_and_cab(
     secretariat: User, assessor: User, cab: Cab, cab_admin: User, cab_user: User, accreditation: Accreditation
 ) -> None:
     for event_type, reason, call in _calls(secretariat, assessor, cab, accreditation):
-        before = AuditEvent.objects.count()
+        last_before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         call()
-        written = list(AuditEvent.objects.filter(sequence__gt=before).order_by("sequence"))
+        written = list(AuditEvent.objects.filter(id__gt=last_before).order_by("id"))
 
         assert [(e.event_type, e.actor_id, e.actor_label, e.reason, e.cab_id) for e in written] == [
             (event_type, secretariat.pk, "alice", reason, cab.pk)
         ], event_type
         assert written[0].old_values or written[0].new_values, event_type
 
+    seal_pending_events()
     assert verify_chain().ok
 
 
@@ -234,19 +328,43 @@ def test_every_service_writes_one_event_naming_its_actor_reason_values_and_cab(
 def test_an_intact_chain_verifies(three_events: list[AuditEvent]) -> None:
     report = verify_chain()
 
-    assert (report.ok, report.checked, report.head_sequence, report.head_hash, report.problems) == (
+    assert (report.ok, report.checked, report.head_sequence, report.head_hash, report.problems, report.pending) == (
         True,
         3,
         3,
         three_events[2].hash,
         [],
+        0,
     )
 
 
 def test_an_empty_trail_verifies_with_the_genesis_head(db: None) -> None:
     report = verify_chain()
 
-    assert (report.ok, report.checked, report.head_sequence, report.head_hash) == (True, 0, 0, GENESIS_HASH)
+    assert (report.ok, report.checked, report.head_sequence, report.head_hash, report.pending) == (
+        True,
+        0,
+        0,
+        GENESIS_HASH,
+        0,
+    )
+
+
+def test_events_not_sealed_yet_are_counted_as_pending_not_as_problems(
+    three_events: list[AuditEvent], secretariat: User, cab: Cab
+) -> None:
+    cabs.cab_reopen(cab=cab, actor=secretariat, reason="恢复经营")
+    cabs.cab_update(cab=cab, actor=secretariat, reason="更名", name_en="Precise")
+
+    report = verify_chain()
+
+    assert (report.ok, report.checked, report.head_sequence, report.head_hash, report.pending) == (
+        True,
+        3,
+        3,
+        three_events[2].hash,
+        2,
+    )
 
 
 def test_a_row_edited_behind_the_orms_back_is_found(three_events: list[AuditEvent]) -> None:
@@ -343,18 +461,12 @@ def test_a_new_instance_with_an_existing_primary_key_cannot_overwrite_an_event(t
         impostor.save()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL only")
-@pytest.mark.postgres
-@pytest.mark.parametrize(
-    ("sql", "operation"),
-    [
-        ("UPDATE core_auditevent SET reason = 'forged' WHERE sequence = 2", "UPDATE"),
-        ("DELETE FROM core_auditevent WHERE sequence = 2", "DELETE"),
-    ],
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL only"
 )
-def test_postgresql_refuses_plain_sql_that_changes_the_trail(
-    three_events: list[AuditEvent], sql: str, operation: str
-) -> None:
+
+
+def _refused_by_the_trigger(sql: str, operation: str) -> None:
     with (
         nothing_changes(),
         pytest.raises(DatabaseError, match=f"The audit trail is append-only: {operation} refused"),
@@ -363,4 +475,72 @@ def test_postgresql_refuses_plain_sql_that_changes_the_trail(
     ):
         cursor.execute(sql)
 
+
+@on_postgresql
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("sql", "operation"),
+    [
+        ("UPDATE core_auditevent SET reason = 'forged' WHERE sequence = 2", "UPDATE"),
+        ("UPDATE core_auditevent SET hash = repeat('b', 64) WHERE sequence = 2", "UPDATE"),
+        ("UPDATE core_auditevent SET sequence = 7 WHERE sequence = 2", "UPDATE"),
+        ("UPDATE core_auditevent SET sequence = NULL, prev_hash = '', hash = '' WHERE sequence = 3", "UPDATE"),
+        ("DELETE FROM core_auditevent WHERE sequence = 2", "DELETE"),
+    ],
+)
+def test_postgresql_refuses_plain_sql_that_changes_a_sealed_event(
+    three_events: list[AuditEvent], sql: str, operation: str
+) -> None:
+    _refused_by_the_trigger(sql, operation)
+
     assert verify_chain().ok
+
+
+@on_postgresql
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE core_auditevent SET reason = 'forged' WHERE sequence IS NULL",
+        "UPDATE core_auditevent SET new_values = '{}'::jsonb WHERE sequence IS NULL",
+        "UPDATE core_auditevent SET sequence = 4, prev_hash = repeat('a', 64), hash = repeat('b', 64), "
+        "actor_label = 'forged' WHERE sequence IS NULL",
+        "UPDATE core_auditevent SET sequence = 4, prev_hash = repeat('a', 64), hash = repeat('b', 64), "
+        "occurred_at = occurred_at - interval '1 day' WHERE sequence IS NULL",
+        "UPDATE core_auditevent SET prev_hash = repeat('a', 64), hash = repeat('b', 64) WHERE sequence IS NULL",
+        "UPDATE core_auditevent SET sequence = 4, prev_hash = '', hash = '' WHERE sequence IS NULL",
+        "DELETE FROM core_auditevent WHERE sequence IS NULL",
+    ],
+)
+def test_postgresql_refuses_plain_sql_that_changes_an_event_not_sealed_yet(
+    three_events: list[AuditEvent], secretariat: User, cab: Cab, sql: str
+) -> None:
+    cabs.cab_reopen(cab=cab, actor=secretariat, reason="恢复经营")
+
+    _refused_by_the_trigger(sql, sql.split()[0])
+
+    assert seal_pending_events() == 1
+    assert AuditEvent.objects.get(sequence=4).reason == "恢复经营"
+    assert verify_chain().ok
+
+
+@on_postgresql
+@pytest.mark.postgres
+def test_postgresql_lets_the_seal_through_on_an_event_not_sealed_yet(
+    three_events: list[AuditEvent], secretariat: User, cab: Cab
+) -> None:
+    cabs.cab_reopen(cab=cab, actor=secretariat, reason="恢复经营")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE core_auditevent SET sequence = 4, prev_hash = repeat('a', 64), hash = repeat('b', 64) "
+            "WHERE sequence IS NULL"
+        )
+
+    sealed = AuditEvent.objects.get(sequence=4)
+    assert (sealed.event_type, sealed.reason, sealed.prev_hash, sealed.hash) == (
+        "cab.reopened",
+        "恢复经营",
+        "a" * 64,
+        "b" * 64,
+    )

@@ -1,7 +1,8 @@
-"""``manage.py verify_audit_trail``: it passes an intact trail and names the event that was tampered with.
+"""``manage.py verify_audit_trail``: it seals what waits, passes an intact trail, names the event tampered with.
 
-Alice of the secretariat writes three events; rows are then changed "behind the ORM's back"
-(plain SQL; on PostgreSQL with the append-only trigger bypassed, as only a superuser can).
+Alice of the secretariat writes three events, sealed as after their commits (the test's
+transaction never commits); rows are then changed "behind the ORM's back" (plain SQL; on
+PostgreSQL with the append-only trigger bypassed, as only a superuser can).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.core.management.base import CommandError
 
 from accreditation.models import Cab
 from accreditation.services.cabs import cab_close, cab_update
-from core.audit import GENESIS_HASH
+from core.audit import GENESIS_HASH, seal_pending_events
 from core.models import AuditEvent, User
 from tests.core.test_audit import behind_the_orms_back
 
@@ -23,10 +24,11 @@ pytestmark = pytest.mark.smoke
 
 @pytest.fixture
 def head(secretariat: User, cab: Cab) -> str:
-    """Three events by Alice; the head as the command prints it (``3:<hash>``)."""
+    """Three sealed events by Alice; the head as the command prints it (``3:<hash>``)."""
     cab_update(cab=cab, actor=secretariat, reason="更名", name_en="Beijing Precise Testing Technology Co., Ltd.")
     cab_update(cab=cab, actor=secretariat, reason="迁址", address_zh="北京市海淀区学院路30号")
     cab_close(cab=cab, actor=secretariat, reason="机构注销")
+    assert seal_pending_events() == 3
     return f"3:{AuditEvent.objects.get(sequence=3).hash}"
 
 
@@ -51,6 +53,27 @@ def test_an_intact_trail_passes_and_prints_its_head(head: str) -> None:
 
 def test_an_empty_trail_passes(db: None) -> None:
     assert run() == (f"Audit trail intact: 0 events; head 0:{GENESIS_HASH}\n", "")
+
+
+def test_events_not_sealed_yet_are_sealed_first(secretariat: User, cab: Cab) -> None:
+    cab_update(cab=cab, actor=secretariat, reason="更名", name_en="Beijing Precise Testing Technology Co., Ltd.")
+    cab_close(cab=cab, actor=secretariat, reason="机构注销")
+
+    out, err = run()
+
+    head = f"2:{AuditEvent.objects.get(sequence=2).hash}"
+    assert (out, err) == (
+        f"Sealed 2 pending event(s) into the chain.\nAudit trail intact: 2 events; head {head}\n",
+        "",
+    )
+    assert not AuditEvent.objects.filter(sequence__isnull=True).exists()
+
+
+def test_with_no_seal_events_not_sealed_yet_are_only_counted(head: str, secretariat: User, cab: Cab) -> None:
+    cab_update(cab=cab, actor=secretariat, reason="恢复", postcode="100083")
+
+    assert run("--no-seal") == (f"Audit trail intact: 3 events; head {head}; 1 pending (not sealed yet)\n", "")
+    assert AuditEvent.objects.filter(sequence__isnull=True).count() == 1
 
 
 def test_the_printed_head_passed_back_still_passes(head: str) -> None:
@@ -103,7 +126,7 @@ def test_a_last_row_deleted_and_written_again_no_longer_matches_the_expected_hea
     head: str, secretariat: User, cab: Cab
 ) -> None:
     behind_the_orms_back("DELETE FROM core_auditevent WHERE sequence = %s", [3])
-    cab_update(cab=cab, actor=secretariat, reason="重新写入", postcode="100083")  # takes sequence 3 again
+    cab_update(cab=cab, actor=secretariat, reason="重新写入", postcode="100083")  # sealed as sequence 3 again
 
     assert refused("--expect-head", head) == (
         "The audit trail is broken: 1 problem(s) in 3 events; first: event #3 no longer has the expected hash.",

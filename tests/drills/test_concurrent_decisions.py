@@ -13,14 +13,9 @@ turn, the later one in force).
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
 
 from django.contrib.auth.models import Group
-from django.db import connections
-from django.utils import translation
 
 from accreditation.choices import AccreditationStatus, ScopeVersionStatus
 from accreditation.choices_applications import ApplicationStatus, ApplicationType, ChangeKind
@@ -40,32 +35,10 @@ from tests.accreditation.decisions_helpers import (
     assessed,
 )
 from tests.accreditation.factories import UserFactory, programme
+from tests.concurrency import race
 from tests.drills.harness import ON_POSTGRES
 
 pytestmark = ON_POSTGRES
-
-
-def _race(*moves: Callable[[], Any]) -> list[Any]:
-    """Each move in its own thread and connection, released together; their results or errors."""
-    barrier = threading.Barrier(len(moves))
-    results: list[Any] = [None] * len(moves)
-
-    def run(index: int, move: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            with translation.override("en"):  # each thread has its own active language
-                results[index] = move()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index, move)) for index, move in enumerate(moves)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def _decision_makers() -> list[User]:
@@ -87,7 +60,7 @@ def test_two_decision_makers_granting_one_initial_application_at_once_grant_it_o
     assessed(application, secretariat)
     items = all_items(application, "grant")
 
-    results = _race(
+    results = race(
         *(
             lambda person=person: decision_record(
                 application=Application.objects.get(pk=application.pk),
@@ -96,7 +69,9 @@ def test_two_decision_makers_granting_one_initial_application_at_once_grant_it_o
                 items=items,
             )
             for person in _decision_makers()
-        )
+        ),
+        language="en",
+        join_timeout=120,
     )
 
     # Exactly one decision is recorded; the other decision maker gets a clear refusal.
@@ -145,13 +120,15 @@ def test_two_applications_of_one_accreditation_decided_at_once_both_apply_with_c
     dmitri, dora = _decision_makers()
     items = all_items(extension, "grant")
 
-    results = _race(
+    results = race(
         lambda: decision_record(
             application=Application.objects.get(pk=extension.pk), actor=dmitri, reasons="扩项评审通过", items=items
         ),
         lambda: decision_record(
             application=Application.objects.get(pk=change.pk), actor=dora, reasons="变更材料齐全", outcome="grant"
         ),
+        language="en",
+        join_timeout=120,
     )
 
     # Both decisions apply, one after the other.

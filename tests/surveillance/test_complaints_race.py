@@ -7,14 +7,9 @@ migrations' rows afterwards.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
-from django.db import connections
 
 from core.audit import verify_chain
 from core.errors import StateConflict
@@ -24,6 +19,7 @@ from surveillance.choices import ComplaintOutcome
 from surveillance.models import Complaint
 from surveillance.services_complaints import complaint_acknowledge, complaint_resolve
 from tests.accreditation.factories import UserFactory
+from tests.concurrency import race
 from tests.surveillance.complaints_helpers import acknowledged, public_complaint
 
 pytestmark = [
@@ -33,27 +29,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def _race(*moves: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(moves))
-    results: list[Any] = [None] * len(moves)
-
-    def run(index: int, move: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = move()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, move)) for i, move in enumerate(moves)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def _secretariat(username: str) -> User:
@@ -66,7 +41,7 @@ def test_of_two_members_acknowledging_at_once_exactly_one_does_and_the_other_is_
     alice, bob = _secretariat("alice"), _secretariat("bob")
     complaint = public_complaint()
 
-    results = _race(
+    results = race(
         lambda: complaint_acknowledge(complaint=Complaint.objects.get(pk=complaint.pk), actor=alice),
         lambda: complaint_acknowledge(complaint=Complaint.objects.get(pk=complaint.pk), actor=bob),
     )
@@ -84,7 +59,7 @@ def test_two_different_resolutions_at_once_keep_only_the_first() -> None:
     alice, bob = _secretariat("alice"), _secretariat("bob")
     complaint = acknowledged(alice)
 
-    results = _race(
+    results = race(
         lambda: complaint_resolve(
             complaint=Complaint.objects.get(pk=complaint.pk),
             actor=alice,
