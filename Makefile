@@ -74,6 +74,7 @@ demo: venv | var
 	$(DEV_ENV) $(PY) manage.py seed_demo_assessors
 	$(DEV_ENV) $(PY) manage.py seed_demo_certificates
 	$(DEV_ENV) $(PY) manage.py seed_demo_supervision
+	$(DEV_ENV) $(PY) manage.py sign_audit_checkpoint
 
 worker: venv | var
 	$(DEV_ENV) $(BIN)/celery -A config worker --loglevel INFO

@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from accreditation.choices import LIVE_ACCREDITATION_STATUSES, AccreditationStatus
 from accreditation.models import Accreditation
 from accreditation.selectors import AnyUser, user_cabs
-from certification import signing
 from certification.choices import AccreditationCertificateStatus
 from certification.models import AccreditationCertificate
+from core import signing
 from core.roles import is_staff_reader
 
 _S = AccreditationCertificateStatus

@@ -28,9 +28,9 @@ from accreditation.choices_applications import ApplicationType
 from accreditation.models import Accreditation, Decision, ScopeItem, ScopeVersion
 from accreditation.scope_shapes import fields_of
 from accreditation.services.guards import require_secretariat, require_transition
-from certification import signing
 from certification.choices import ACCREDITATION_CERTIFICATE_TRANSITIONS, AccreditationCertificateStatus, IssueReason
 from certification.models import AccreditationCertificate
+from core import signing
 from core.audit import audit_record
 from core.errors import DomainError, StateConflict
 from core.models import User

@@ -22,7 +22,6 @@ from django.views.generic import TemplateView
 from accreditation.forms import ConfirmForm, ReasonForm
 from accreditation.selectors import accreditation_qs_for
 from accreditation.views.base import StaffActionView, current_user
-from certification import signing
 from certification.choices import AccreditationCertificateStatus, IssueReason
 from certification.models import AccreditationCertificate
 from certification.selectors_certificates import (
@@ -35,6 +34,7 @@ from certification.selectors_certificates import (
     public_certificate,
 )
 from certification.services_certificates import accreditation_certificate_issue, accreditation_certificate_retry
+from core import signing
 from core.roles import is_secretariat
 
 

@@ -159,6 +159,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(),
         "options": {"expires": 50},
     },
+    # Daily: the audit chain's head signed and published (``core.audit_checkpoints``), after the
+    # night's jobs have written their events.
+    "audit-checkpoint": {
+        "task": "core.tasks.sign_audit_checkpoint",
+        "schedule": crontab(hour=5, minute=30),
+        "options": {"expires": 23 * 3600},
+    },
     # Every five minutes: an upload whose worker died is shown interrupted, ready to resume, soon after
     # (``certification.services_uploads.uploads_interrupt_stale``).
     "stale-uploads": {
@@ -216,7 +223,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-# The Ed25519 private key (PEM) that signs accreditation certificates (``certification.signing``).
+# The Ed25519 private key (PEM) that signs accreditation certificates and the audit trail's daily
+# checkpoints (``core.signing``).
 # Read through ``CERTIFICATE_SIGNING_KEY_FILE`` in production. Unset with DEBUG on (development and
 # the tests), a development key is generated once at CERTIFICATE_DEVELOPMENT_KEY_PATH; unset with
 # DEBUG off, issuing a certificate refuses to run. The path is fixed here, from DEBUG as the

@@ -43,14 +43,14 @@ def _jsonable(values: Mapping[str, Any] | None) -> dict[str, Any]:
     return json.loads(json.dumps(dict(values or {}), default=str, ensure_ascii=False))
 
 
-def _canonical_time(moment: dt.datetime) -> str:
+def canonical_time(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def compute_hash(event: AuditEvent) -> str:
     payload = {
         "sequence": event.sequence,
-        "occurred_at": _canonical_time(event.occurred_at),
+        "occurred_at": canonical_time(event.occurred_at),
         "actor_id": event.actor_id,
         "actor_label": event.actor_label,
         "aggregate_type": event.aggregate_type,
@@ -215,17 +215,20 @@ class ChainReport:
         return not self.problems
 
 
-def _iter_events() -> Iterator[AuditEvent]:
-    return AuditEvent.objects.filter(sequence__isnull=False).order_by("sequence").iterator(chunk_size=5000)
+def _iter_events(*, after_sequence: int) -> Iterator[AuditEvent]:
+    return AuditEvent.objects.filter(sequence__gt=after_sequence).order_by("sequence").iterator(chunk_size=5000)
 
 
-def verify_chain() -> ChainReport:
-    """Walk the sealed chain and report every row that does not fit; count the rows not sealed yet."""
+def verify_chain(*, after: tuple[int, str] | None = None) -> ChainReport:
+    """Walk the sealed chain and report every row that does not fit; count the rows not sealed yet.
+
+    ``after``: ``(sequence, hash)`` of an event already trusted (a signed checkpoint's); only the
+    events after it are walked, and the first of them must link to it.
+    """
     problems: list[ChainProblem] = []
-    expected_sequence = 1
-    previous_hash = GENESIS_HASH
+    expected_sequence, previous_hash = (after[0] + 1, after[1]) if after else (1, GENESIS_HASH)
     checked = 0
-    for event in _iter_events():
+    for event in _iter_events(after_sequence=after[0] if after else 0):
         assert event.sequence is not None  # the query asks for sealed rows only
         checked += 1
         if event.sequence != expected_sequence:

@@ -96,6 +96,31 @@ class AuditEvent(models.Model):
         raise TypeError("The audit trail is append-only: audit events cannot be deleted.")
 
 
+class AuditCheckpoint(models.Model):
+    """The audit chain's head as the portal signed it, published so that copies are kept outside it.
+
+    Written daily by ``core.audit_checkpoints.audit_checkpoint_sign`` (beat), with the Ed25519 key
+    that signs accreditation certificates (``core.signing``). The chain alone shows that no sealed
+    event was changed or removed since it was sealed, but somebody able to write to the database
+    could rebuild the whole chain; a checkpoint that anyone copied from the public page proves
+    that the events up to it are still the ones the portal signed.
+    """
+
+    sequence = models.BigIntegerField(_("sequence"), unique=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False)
+    signed_at = models.DateTimeField(_("signed at"), editable=False)
+    signature = models.CharField(_("signature"), max_length=128, editable=False)
+    key_id = models.CharField(_("key id"), max_length=16, editable=False)
+
+    class Meta:
+        ordering = ["-sequence"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self) -> str:
+        return f"{self.sequence}:{self.hash}"
+
+
 class Notification(models.Model):
     """One message in one user's inbox, e-mailed to them as well.
 

@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from django.utils import timezone, translation
 
 from core.audit import seal_pending_events
+from core.audit_checkpoints import audit_checkpoint_sign
 from core.models import Notification
 from core.notifications import render
 
@@ -16,6 +17,17 @@ from core.notifications import render
 def seal_audit_trail() -> int:
     """Every minute (beat): seal the audit events whose after-commit seal never ran (its process died)."""
     return seal_pending_events()
+
+
+@shared_task(time_limit=1800, soft_time_limit=1700)
+def sign_audit_checkpoint() -> int | None:
+    """Daily (beat): sign the audit chain's head for the public checkpoints; its sequence, or None if unchanged.
+
+    A chain broken since the last checkpoint raises ``ChainBrokenError``: the task fails with the
+    problem, in the worker's log and the result backend, and nothing is signed.
+    """
+    checkpoint = audit_checkpoint_sign()
+    return checkpoint.sequence if checkpoint else None
 
 
 @shared_task(time_limit=120, soft_time_limit=100)

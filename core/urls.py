@@ -1,8 +1,9 @@
-"""The home page and signing in (with a second factor where needed), out and resetting a password."""
+"""The home page, signing in (with a second factor where needed), out and resetting a password, the inbox
+and the audit trail's public checkpoints."""
 
 from django.urls import include, path
 
-from core import views, views_two_factor
+from core import views, views_audit, views_two_factor
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -17,4 +18,6 @@ urlpatterns = [
     path("inbox/", views.InboxView.as_view(), name="inbox"),
     path("inbox/<int:pk>/open/", views.NotificationOpenView.as_view(), name="notification_open"),
     path("inbox/read-all/", views.NotificationReadAllView.as_view(), name="notification_read_all"),
+    path("audit/checkpoints/", views_audit.AuditCheckpointListView.as_view(), name="audit_checkpoints"),
+    path("audit/checkpoints.json", views_audit.AuditCheckpointDownloadView.as_view(), name="audit_checkpoints_json"),
 ]

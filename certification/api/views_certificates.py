@@ -21,7 +21,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accreditation.api.views import actor, validated, viewer
-from certification import signing
 from certification.api.serializers_certificates import (
     AccreditationCertificateKeySerializer,
     AccreditationCertificateReissueSerializer,
@@ -36,6 +35,7 @@ from certification.selectors_certificates import (
     public_certificate,
 )
 from certification.services_certificates import accreditation_certificate_issue, accreditation_certificate_retry
+from core import signing
 from core.api.serializers import error_responses
 from core.api.throttling import PortalScopedRateThrottle
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
-from core.models import Notification, User
+from core.audit_checkpoints import checkpoint_as_json
+from core.models import AuditCheckpoint, Notification, User
 from core.notifications import render
 from core.roles import Role, roles_of
 
@@ -94,3 +95,40 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 
 class ReadAllSerializer(serializers.Serializer):
     marked_read = serializers.IntegerField()
+
+
+class AuditCheckpointPayloadSerializer(serializers.Serializer):
+    """The object whose canonical JSON a checkpoint's signature covers; for the schema only."""
+
+    kind = serializers.CharField(help_text="Always `portal-audit-checkpoint`.")
+    sequence = serializers.IntegerField()
+    hash = serializers.CharField()
+    signed_at = serializers.CharField(help_text="UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`.")
+
+
+class AuditCheckpointSerializer(serializers.ModelSerializer[AuditCheckpoint]):
+    """One signed head of the audit chain, with the data its signature covers."""
+
+    signed_at_utc = serializers.SerializerMethodField(help_text="The signed time, as the payload states it.")
+    payload = serializers.SerializerMethodField(
+        help_text="Sign-checked as its canonical JSON (sorted keys, no spaces, UTF-8) with the key `key_id` "
+        "names (`/api/public/certificate-key/`)."
+    )
+
+    class Meta:
+        model = AuditCheckpoint
+        fields = ["sequence", "hash", "signed_at", "signed_at_utc", "key_id", "signature", "payload"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "sequence": {"help_text": "The number of the newest event the checkpoint signed."},
+            "hash": {"help_text": "That event's hash in the chain."},
+            "signature": {"help_text": "Ed25519 signature of the payload, base64."},
+        }
+
+    def get_signed_at_utc(self, checkpoint: AuditCheckpoint) -> str:
+        return str(checkpoint_as_json(checkpoint)["signed_at_utc"])
+
+    @extend_schema_field(AuditCheckpointPayloadSerializer)
+    def get_payload(self, checkpoint: AuditCheckpoint) -> dict[str, object]:
+        payload: dict[str, object] = checkpoint_as_json(checkpoint)["payload"]
+        return payload

@@ -1,4 +1,5 @@
-"""Core endpoints: exchanging a user name and password for an API token, and the user's inbox."""
+"""Core endpoints: exchanging a user name and password for an API token, the user's inbox and the
+audit trail's public checkpoints."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.serializers import (
+    AuditCheckpointSerializer,
     NotificationSerializer,
     ReadAllSerializer,
     TokenRequestSerializer,
@@ -25,7 +27,7 @@ from core.api.serializers import (
 from core.api.throttling import PortalScopedRateThrottle, rate_of
 from core.errors import DomainError
 from core.lockout import login_failed
-from core.models import Notification, User
+from core.models import AuditCheckpoint, Notification, User
 from core.notifications import notification_mark_read, notifications_mark_all_read, notifications_of
 from core.two_factor import code_accepted, confirmed_device, two_factor_required
 
@@ -120,3 +122,20 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         user = request.user
         assert isinstance(user, User)
         return Response({"marked_read": notifications_mark_all_read(user=user)})
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The audit trail's signed checkpoints, newest first (public, no login)",
+        responses={200: AuditCheckpointSerializer(many=True), **error_responses(404, 429)},
+    )
+)
+class PublicAuditCheckpointViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[AuditCheckpoint]):
+    """The chain's head as the portal signed it each day, for anyone to keep (``core.audit_checkpoints``)."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [PortalScopedRateThrottle]
+    throttle_scope = "public"
+    serializer_class = AuditCheckpointSerializer
+    queryset = AuditCheckpoint.objects.order_by("-sequence")

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from accreditation.models import Cab
 from accreditation.services.accreditations import accreditation_withdraw
-from certification import signing
 from certification.models import AccreditationCertificate
+from core import signing
 from core.api.throttling import PortalScopedRateThrottle
 from core.models import User
 from tests.certification.certificates_helpers import (  # noqa: F401 - fixtures

@@ -14,9 +14,9 @@ from cryptography.hazmat.primitives import serialization
 from django.core.exceptions import ImproperlyConfigured
 
 from accreditation.models import Accreditation, Cab
-from certification import signing
 from certification.models import AccreditationCertificate
 from certification.selectors_certificates import Standing, certificate_verification
+from core import signing
 from core.models import User
 from tests.certification.certificates_helpers import (  # noqa: F401 - fixtures
     OTHER_KEY,

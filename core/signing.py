@@ -1,8 +1,11 @@
-"""Ed25519 signatures over the data of accreditation certificates.
+"""The portal's Ed25519 signatures: over the data of accreditation certificates and over the audit
+trail's daily checkpoints (``core.audit_checkpoints``).
 
 The portal signs each certificate's ``payload`` when it issues it: canonical JSON (sorted keys,
 no spaces, UTF-8) of the facts the certificate states. Anyone holding the published public key
-(``/certificates/public-key/``) can check a certificate without trusting the portal's pages.
+(``/certificates/public-key/``) can check a certificate, or a checkpoint, without trusting the
+portal's pages. (It lives in ``core``, below the apps, because both the certificates and the
+audit trail use it.)
 
 The private key comes from the setting ``CERTIFICATE_SIGNING_KEY`` (PEM; in production through
 ``CERTIFICATE_SIGNING_KEY_FILE``). With DEBUG on and no key set, a development key is generated
