@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
-from core.audit_checkpoints import checkpoint_as_json
+from core.audit_checkpoints import claim_of
 from core.models import AuditCheckpoint, Notification, User
 from core.notifications import render
 from core.roles import Role, roles_of
@@ -111,8 +111,8 @@ class AuditCheckpointSerializer(serializers.ModelSerializer[AuditCheckpoint]):
 
     signed_at_utc = serializers.SerializerMethodField(help_text="The signed time, as the payload states it.")
     payload = serializers.SerializerMethodField(
-        help_text="Sign-checked as its canonical JSON (sorted keys, no spaces, UTF-8) with the key `key_id` "
-        "names (`/api/public/certificate-key/`)."
+        help_text="What `signature` signs, as canonical JSON (sorted keys, no spaces, UTF-8); checked with "
+        "the key `key_id` names (`/api/public/certificate-key/`)."
     )
 
     class Meta:
@@ -126,9 +126,8 @@ class AuditCheckpointSerializer(serializers.ModelSerializer[AuditCheckpoint]):
         }
 
     def get_signed_at_utc(self, checkpoint: AuditCheckpoint) -> str:
-        return str(checkpoint_as_json(checkpoint)["signed_at_utc"])
+        return claim_of(checkpoint).signed_at
 
     @extend_schema_field(AuditCheckpointPayloadSerializer)
     def get_payload(self, checkpoint: AuditCheckpoint) -> dict[str, object]:
-        payload: dict[str, object] = checkpoint_as_json(checkpoint)["payload"]
-        return payload
+        return claim_of(checkpoint).payload
