@@ -177,7 +177,7 @@ def checkpoint_as_json(checkpoint: AuditCheckpoint) -> dict[str, Any]:
     return {
         "sequence": claim.sequence,
         "hash": claim.hash,
-        "signed_at": checkpoint.signed_at.isoformat(),
+        "signed_at": timezone.localtime(checkpoint.signed_at).isoformat(),
         "signed_at_utc": claim.signed_at,
         "key_id": claim.key_id,
         "signature": claim.signature,

@@ -290,3 +290,13 @@ def test_the_command_refuses_a_broken_chain(three_events: list[AuditEvent]) -> N
     with pytest.raises(CommandError, match=r"^Not signed: the audit trail is broken \(event #2: its content"):
         call_command("sign_audit_checkpoint", stdout=StringIO(), no_color=True)
     assert not AuditCheckpoint.objects.exists()
+
+
+def test_the_download_gives_the_time_as_the_api_does(three_events: list[AuditEvent], client: Client) -> None:
+    audit_checkpoint_sign()
+
+    downloaded = json.loads(client.get("/audit/checkpoints.json").content)[0]
+    listed = APIClient().get("/api/public/audit-checkpoints/").json()["results"][0]
+
+    assert downloaded == listed
+    assert downloaded["signed_at"].endswith("+08:00")
