@@ -75,7 +75,7 @@ def claim_of(checkpoint: AuditCheckpoint) -> CheckpointClaim:
     )
 
 
-def audit_checkpoint_sign(*, now: dt.datetime | None = None) -> AuditCheckpoint | None:
+def audit_checkpoint_sign() -> AuditCheckpoint | None:
     """Sign the chain's head; None when nothing is sealed or the newest checkpoint already has it.
 
     Seals the pending events first and verifies the events since the previous checkpoint; raises
@@ -96,7 +96,7 @@ def audit_checkpoint_sign(*, now: dt.datetime | None = None) -> AuditCheckpoint 
         raise ChainBrokenError(f"event #{first.sequence}: {first.message}")
     if report.head_sequence == 0 or (previous is not None and report.head_sequence <= previous.sequence):
         return None
-    signed_at = now or timezone.now()
+    signed_at = timezone.now()
     signature, key_id = signing.sign(
         checkpoint_payload(sequence=report.head_sequence, hash=report.head_hash, signed_at=signed_at)
     )
